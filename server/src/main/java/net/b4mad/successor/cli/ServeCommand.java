@@ -1,0 +1,172 @@
+package net.b4mad.successor.cli;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import net.b4mad.successor.mcp.RequestCancellations;
+import net.b4mad.successor.mcp.ToolArea;
+import net.b4mad.successor.server.PromptLibrary;
+import net.b4mad.successor.server.SuccessorServer;
+import net.b4mad.successor.transport.HttpAccessPolicy;
+import net.b4mad.successor.transport.HttpGuardFilter;
+import net.b4mad.successor.transport.HttpTransport;
+import net.b4mad.successor.transport.InboundMessageGuard;
+import net.b4mad.successor.transport.StdioGuard;
+import net.b4mad.successor.workspace.Workspace;
+import net.b4mad.successor.workspace.WorkspaceArea;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code successor serve}: MCP over stdio, or streamable HTTP with {@code --http PORT}. */
+@Command(
+    name = "serve",
+    description = {
+      "Serve MCP over stdio (the default), or over streamable HTTP at /mcp with --http PORT.",
+      "On stdio, stdout carries only protocol messages; logs go to stderr."
+    })
+public final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Mixin WorkspaceOption workspace;
+
+  @Option(
+      names = "--allow-dir",
+      paramLabel = "DIR",
+      description = "Another directory that path arguments may point into (repeatable), e.g. ~/models.")
+  List<Path> allowDirs = new ArrayList<>();
+
+  @Option(names = "--http", paramLabel = "PORT", description = "Serve streamable HTTP on this port (0: any free port).")
+  Integer httpPort;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address to bind with --http (default: ${DEFAULT-VALUE}). Any non-loopback address needs --token.")
+  String host;
+
+  @Option(
+      names = "--token",
+      defaultValue = "${env:SUCCESSOR_TOKEN}",
+      description = "Bearer token every HTTP request must carry (default: $SUCCESSOR_TOKEN).")
+  String token;
+
+  @Option(
+      names = "--allow-origin",
+      paramLabel = "ORIGIN",
+      description = "A browser Origin allowed besides loopback ones (repeatable), e.g. https://inspector.example.")
+  List<String> allowOrigins = new ArrayList<>();
+
+  private final List<Function<Workspace, ToolArea>> extraAreas;
+
+  public ServeCommand() {
+    this(List.of());
+  }
+
+  /** For embedding and tests: serve additional areas next to the standard ones. */
+  public ServeCommand(List<Function<Workspace, ToolArea>> extraAreas) {
+    this.extraAreas = List.copyOf(extraAreas);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (httpPort != null) {
+      return serveHttp();
+    }
+    // Claim stdout for the protocol before anything can print to it.
+    PrintStream protocolOut = System.out;
+    System.setOut(System.err);
+    return serveStdio(protocolOut);
+  }
+
+  private List<ToolArea> areas(Workspace opened) {
+    List<ToolArea> areas = new ArrayList<>();
+    areas.add(new WorkspaceArea(opened));
+    extraAreas.forEach(area -> areas.add(area.apply(opened)));
+    return areas;
+  }
+
+  /**
+   * Opens the workspace folders. The database opens on the first tool call that needs it, after the
+   * {@code initialize} reply: loading SQLite at start-up would add a tenth of a second to every client start.
+   */
+  private Workspace openWorkspace() {
+    return Workspace.open(workspace.directory(), allowDirs);
+  }
+
+  private int serveStdio(PrintStream protocolOut) throws Exception {
+    CompletableFuture<PromptLibrary> prompts = CompletableFuture.supplyAsync(PromptLibrary::bundled);
+    Workspace opened = openWorkspace();
+    RequestCancellations cancellations = new RequestCancellations();
+    StdioGuard guard = new StdioGuard(System.in, protocolOut, new InboundMessageGuard(cancellations));
+    McpJsonMapper mapper = McpJsonDefaults.getMapper();
+    StdioServerTransportProvider transport =
+        new StdioServerTransportProvider(mapper, guard.serverInput(), guard.serverOutput());
+    McpSyncServer server =
+        SuccessorServer.build(McpServer.sync(transport), mapper, areas(opened), prompts.join(), cancellations);
+    guard.start();
+    LOG.info("serving MCP on stdio, workspace {}", opened.root());
+    guard.awaitEndOfInput();
+    LOG.info("stdin closed, shutting down");
+    server.closeGracefully();
+    return 0;
+  }
+
+  private int serveHttp() throws Exception {
+    boolean hasToken = token != null && !token.isBlank();
+    if (!isLoopback(host) && !hasToken) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "binding " + host + " exposes the server beyond this machine: give a bearer token with --token or"
+              + " SUCCESSOR_TOKEN, or bind 127.0.0.1");
+    }
+    Workspace opened = openWorkspace();
+    RequestCancellations cancellations = new RequestCancellations();
+    McpJsonMapper mapper = McpJsonDefaults.getMapper();
+    HttpServletStreamableServerTransportProvider transport =
+        HttpServletStreamableServerTransportProvider.builder()
+            .jsonMapper(mapper)
+            .mcpEndpoint(HttpTransport.ENDPOINT)
+            .build();
+    McpSyncServer server =
+        SuccessorServer.build(McpServer.sync(transport), mapper, areas(opened), PromptLibrary.bundled(), cancellations);
+    HttpAccessPolicy policy = HttpAccessPolicy.forBinding(host, hasToken ? token : null, allowOrigins);
+    try (HttpTransport http =
+        HttpTransport.start(host, httpPort, transport, new HttpGuardFilter(policy, new InboundMessageGuard(cancellations)))) {
+      Runtime.getRuntime().addShutdownHook(new Thread(server::closeGracefully, "successor-shutdown"));
+      // Tests and scripts read the actual port from this line when --http 0 was given.
+      System.err.println("successor: serving MCP at http://" + host + ":" + http.port() + HttpTransport.ENDPOINT
+          + ", workspace " + opened.root());
+      http.join();
+    }
+    return 0;
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package net.b4mad.successor.cli;
+
+import net.b4mad.successor.Version;
+import net.b4mad.successor.device.ComputeDevices;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code successor} command. */
+@Command(
+    name = "successor",
+    mixinStandardHelpOptions = true,
+    versionProvider = Successor.VersionProvider.class,
+    description = "An MCP server that lets AI agents fine-tune their own successor model.",
+    subcommands = {ServeCommand.class, InfoCommand.class, BenchCommand.class})
+public final class Successor implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    ComputeDevices.forceOffline();
+    System.exit(commandLine(new Successor()).execute(args));
+  }
+
+  /** The command line with Successor's error handling: a failure prints its message, not a stack trace. */
+  static CommandLine commandLine(Object command) {
+    CommandLine commandLine = new CommandLine(command);
+    commandLine.setExecutionExceptionHandler(
+        (e, cl, parsed) -> {
+          cl.getErr().println("successor: " + e.getMessage());
+          if (System.getenv("SUCCESSOR_DEBUG") != null) {
+            e.printStackTrace(cl.getErr());
+          }
+          return 2;
+        });
+    return commandLine;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"successor " + Version.current()};
+    }
+  }
+}

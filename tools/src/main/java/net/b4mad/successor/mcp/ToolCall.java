@@ -1,0 +1,26 @@
+package net.b4mad.successor.mcp;
+
+import java.util.Map;
+
+/** The arguments of one tool call (already validated against the input schema) and its context. */
+public record ToolCall(Map<String, Object> arguments, ToolContext context) {
+
+  public ToolCall {
+    arguments = arguments == null ? Map.of() : arguments;
+  }
+
+  public String string(String name, String fallback) {
+    Object value = arguments.get(name);
+    return value == null ? fallback : value.toString();
+  }
+
+  public boolean bool(String name, boolean fallback) {
+    Object value = arguments.get(name);
+    return value instanceof Boolean b ? b : fallback;
+  }
+
+  public long integer(String name, long fallback) {
+    Object value = arguments.get(name);
+    return value instanceof Number n ? n.longValue() : fallback;
+  }
+}

@@ -1,0 +1,62 @@
+package net.b4mad.successor.workspace;
+
+import java.util.List;
+
+/**
+ * The store's migrations, oldest first. Never edit a released migration: add the next number. Each area adds
+ * the columns and tables it needs when it lands.
+ */
+final class StoreSchema {
+
+  static final List<Migration> MIGRATIONS =
+      List.of(
+          new Migration(
+              1,
+              "core records: traces, dataset versions, runs, evals, models",
+              List.of(
+                  """
+                  CREATE TABLE traces (
+                    id TEXT PRIMARY KEY,
+                    content_hash TEXT NOT NULL UNIQUE,
+                    agent TEXT,
+                    source TEXT,
+                    session_id TEXT,
+                    created_at TEXT NOT NULL,
+                    record TEXT NOT NULL
+                  )""",
+                  """
+                  CREATE TABLE dataset_versions (
+                    name TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    manifest_path TEXT NOT NULL,
+                    PRIMARY KEY (name, version)
+                  )""",
+                  """
+                  CREATE TABLE runs (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    bead_id TEXT,
+                    run_dir TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                  )""",
+                  """
+                  CREATE TABLE evals (
+                    id TEXT PRIMARY KEY,
+                    run_id TEXT REFERENCES runs(id),
+                    report_path TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                  )""",
+                  """
+                  CREATE TABLE models (
+                    name TEXT PRIMARY KEY,
+                    path TEXT NOT NULL,
+                    base_model TEXT,
+                    run_id TEXT REFERENCES runs(id),
+                    created_at TEXT NOT NULL
+                  )""")));
+
+  private StoreSchema() {}
+}

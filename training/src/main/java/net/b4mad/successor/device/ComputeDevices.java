@@ -1,0 +1,53 @@
+package net.b4mad.successor.device;
+
+import ai.djl.engine.Engine;
+
+/**
+ * Finds the device DJL would use. Loading the PyTorch engine costs seconds (native library extraction and
+ * load), so nothing here runs until someone asks, and the answer is remembered for the life of the process.
+ */
+public final class ComputeDevices {
+
+  public static final String ENGINE = "PyTorch";
+
+  private static volatile ComputeDevice probed;
+
+  private ComputeDevices() {}
+
+  /** Makes DJL use the native library shipped in the jar and never download one. */
+  public static void forceOffline() {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+  }
+
+  public static ComputeDevice probe() {
+    ComputeDevice result = probed;
+    if (result == null) {
+      synchronized (ComputeDevices.class) {
+        result = probed;
+        if (result == null) {
+          result = load();
+          probed = result;
+        }
+      }
+    }
+    return result;
+  }
+
+  private static ComputeDevice load() {
+    forceOffline();
+    try {
+      Engine engine = Engine.getEngine(ENGINE);
+      return new ComputeDevice(
+          true,
+          engine.getEngineName(),
+          engine.getVersion(),
+          engine.defaultDevice().toString(),
+          engine.getGpuCount(),
+          null);
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      return ComputeDevice.unavailable(ENGINE, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+}
