@@ -37,6 +37,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "5", description = "Repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs;
 
+  @Option(
+      names = "--java-option",
+      paramLabel = "OPTION",
+      description = "A JVM option for the measured server (repeatable), e.g. --java-option=-XX:TieredStopAtLevel=1.")
+  List<String> javaOptions = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     if (!"startup".equals(what)) {
@@ -46,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Double> millis = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
-      double ms = timeToInitialize(java, jar);
+      double ms = timeToInitialize(java, javaOptions, jar);
       millis.add(ms);
       System.out.printf(Locale.ROOT, "run %d: initialize answered after %.0f ms%n", run, ms);
     }
@@ -55,20 +61,23 @@ public final class BenchCommand implements Callable<Integer> {
         sorted.size() % 2 == 1
             ? sorted.get(sorted.size() / 2)
             : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-    System.out.printf(Locale.ROOT, "startup to initialize reply: median %.0f ms over %d runs (min %.0f, max %.0f)%n",
+    System.out.printf(Locale.ROOT,
+        "startup to initialize reply%s: median %.0f ms over %d runs (min %.0f, max %.0f)%n",
+        javaOptions.isEmpty() ? "" : " with " + String.join(" ", javaOptions),
         median, runs, sorted.get(0), sorted.get(sorted.size() - 1));
     System.out.printf(Locale.ROOT, "jar: %s, %.1f MiB%n", jar, Files.size(jar) / 1048576.0);
     return 0;
   }
 
-  private static double timeToInitialize(String java, Path jar) throws IOException, InterruptedException {
+  private static double timeToInitialize(String java, List<String> javaOptions, Path jar)
+      throws IOException, InterruptedException {
     Path workspace = Files.createTempDirectory("successor-bench");
     try {
       long start = System.nanoTime();
-      Process process =
-          new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--workspace", workspace.toString())
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      List<String> command = new ArrayList<>(List.of(java));
+      command.addAll(javaOptions);
+      command.addAll(List.of("-jar", jar.toString(), "serve", "--workspace", workspace.toString()));
+      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       try (OutputStream in = process.getOutputStream();
           BufferedReader out =
               new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
