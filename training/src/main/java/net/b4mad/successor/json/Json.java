@@ -6,10 +6,12 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The one JSON mapper of the project (Jackson 3, as the MCP SDK uses). */
+/**
+ * The one JSON mapper of the project (Jackson 3, as the MCP SDK uses). Records map to snake_case, the naming of
+ * Hugging Face config files and of MCP tool arguments and results alike.
+ */
 public final class Json {
 
-  /** Records become snake_case JSON objects, the naming MCP tool arguments and results use. */
   public static final JsonMapper MAPPER =
       JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
