@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Successor.VersionProvider.class,
     description = "An MCP server that lets AI agents fine-tune their own successor model.",
-    subcommands = {ServeCommand.class, InfoCommand.class, BenchCommand.class})
+    subcommands = {ServeCommand.class, InfoCommand.class, BenchCommand.class, ModelCommand.class})
 public final class Successor implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
