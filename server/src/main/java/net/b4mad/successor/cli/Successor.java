@@ -11,7 +11,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Successor.VersionProvider.class,
     description = "An MCP server that lets AI agents fine-tune their own successor model.",
-    subcommands = {ServeCommand.class, InfoCommand.class, BenchCommand.class, ChatCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      InfoCommand.class,
+      ModelCommand.class,
+      ChatCommand.class,
+      GenerateCommand.class,
+      BenchCommand.class
+    })
 public final class Successor implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -7,27 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import net.b4mad.successor.fixtures.SharedFixtures;
 
-/** Where the test data lives: the shared fixtures beside the checkout, and this package's own template cases. */
+/** The chat-template cases: the shared fixtures and this package's own. */
 final class Fixtures {
 
   private Fixtures() {}
 
-  /**
-   * {@code shared/fixtures} in the folder that holds the repository: Maven runs tests in the module folder, whose
-   * parent is the repository, whose parent holds {@code shared/} on developer machines and in CI alike.
-   */
-  static Path shared() {
-    Path dir = Path.of("").toAbsolutePath().getParent().getParent().resolve("shared").resolve("fixtures");
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalStateException("shared fixtures not found at " + dir + " (expected shared/ beside the checkout)");
-    }
-    return dir;
-  }
-
   /** The conversations ({@code *.json}, each with a {@code .expected.txt}) of the shared chat-template fixtures. */
   static List<Path> sharedChatTemplateCases() {
-    return conversationsIn(shared().resolve("chat-template"));
+    return conversationsIn(SharedFixtures.resolve("chat-template"));
   }
 
   /** Further conversations rendered by the reference template (see {@code template-cases/render_reference.py}). */

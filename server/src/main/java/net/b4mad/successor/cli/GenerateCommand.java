@@ -1,0 +1,89 @@
+package net.b4mad.successor.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import net.b4mad.successor.chat.Conversation;
+import net.b4mad.successor.chat.ParsedCompletion;
+import net.b4mad.successor.chat.Qwen3ChatTemplate;
+import net.b4mad.successor.chat.ToolCallParser;
+import net.b4mad.successor.generation.Generation;
+import net.b4mad.successor.generation.Generator;
+import net.b4mad.successor.generation.SamplingSettings;
+import net.b4mad.successor.json.Json;
+import net.b4mad.successor.qwen3.Qwen3Model;
+import net.b4mad.successor.tokenizer.Qwen3Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code successor generate}: the model's next assistant turn for a conversation, with its tool calls parsed. */
+@Command(
+    name = "generate",
+    description = {
+      "Generate the next assistant turn for a conversation file (messages, tools, enable_thinking) and print",
+      "the completion, its reasoning, text and parsed tool calls as JSON."
+    })
+public final class GenerateCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory with tokenizer.json.")
+  Path model;
+
+  @Option(names = "--chat", required = true, paramLabel = "FILE", description = "Conversation JSON file.")
+  Path chat;
+
+  @Option(names = "--max-new-tokens", defaultValue = "512", description = "Default: ${DEFAULT-VALUE}.")
+  int maxNewTokens;
+
+  @Option(names = "--temperature", defaultValue = "0", description = "0 is greedy (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus cut (default: ${DEFAULT-VALUE}).")
+  double topP;
+
+  @Option(names = "--top-k", defaultValue = "0", description = "Top-k cut, 0 for none (default: ${DEFAULT-VALUE}).")
+  int topK;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--no-cache", description = "Recompute the whole prefix for every token (slow; for comparison).")
+  boolean noCache;
+
+  @Override
+  public Integer call() {
+    SamplingSettings settings = new SamplingSettings(temperature, topP, topK, seed, maxNewTokens);
+    Conversation read = Conversation.read(chat);
+    Conversation conversation = new Conversation(read.messages(), read.tools(), true, read.enableThinking());
+    String prompt = Qwen3ChatTemplate.render(conversation).text();
+    try (Qwen3Tokenizer tokenizer = Qwen3Tokenizer.load(model);
+        Qwen3Model loaded = Qwen3Model.load(model)) {
+      Set<Integer> stopIds = new LinkedHashSet<>(loaded.config().eosTokenIds());
+      stopIds.add(tokenizer.tokenId("<|im_end|>"));
+      stopIds.add(tokenizer.tokenId("<|endoftext|>"));
+      int[] promptIds = tokenizer.encode(prompt);
+      long start = System.nanoTime();
+      Generation generation = new Generator(loaded).generate(promptIds, settings, stopIds, !noCache, () -> false);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      String completion = tokenizer.decode(generation.tokens());
+      ParsedCompletion parsed = ToolCallParser.parse(completion);
+
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("completion", completion);
+      result.put("reasoning", parsed.reasoning());
+      result.put("content", parsed.content());
+      result.put(
+          "tool_calls",
+          parsed.toolCalls().stream().map(c -> Map.of("name", c.name(), "arguments", c.arguments())).toList());
+      result.put("parse_errors", parsed.errors());
+      result.put("stop_reason", generation.stopReason());
+      result.put("prompt_tokens", generation.promptTokens());
+      result.put("completion_tokens", generation.tokens().length);
+      result.put("tokens_per_second", generation.tokens().length / seconds);
+      System.out.println(Json.writePretty(result));
+    }
+    return 0;
+  }
+}

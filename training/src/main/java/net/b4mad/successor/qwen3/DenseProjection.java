@@ -1,0 +1,38 @@
+package net.b4mad.successor.qwen3;
+
+import ai.djl.ndarray.NDArray;
+
+/** A plain float32 weight {@code [out, in]} as stored in the checkpoint. */
+public final class DenseProjection implements Projection {
+
+  private final NDArray weight;
+  // A transposed view, made once: transposing per call would leave a new array in the weight's manager.
+  private final NDArray weightT;
+
+  public DenseProjection(NDArray weight) {
+    if (weight.getShape().dimension() != 2) {
+      throw new IllegalArgumentException("a projection weight must be 2-D, got " + weight.getShape());
+    }
+    this.weight = weight;
+    this.weightT = weight.transpose();
+  }
+
+  public NDArray weight() {
+    return weight;
+  }
+
+  @Override
+  public NDArray apply(NDArray x) {
+    return x.matMul(weightT);
+  }
+
+  @Override
+  public long inFeatures() {
+    return weight.getShape().get(1);
+  }
+
+  @Override
+  public long outFeatures() {
+    return weight.getShape().get(0);
+  }
+}

@@ -1,0 +1,157 @@
+package net.b4mad.successor.qwen3;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Measures a model on this machine: load time, resident memory, prefill and decode throughput with and without
+ * the KV cache, and, as the ceiling, the forward pass's matrix multiplications timed alone in libtorch.
+ * Figures are medians over repetitions; the caller prints them.
+ */
+public final class Qwen3Benchmark {
+
+  /** Measured figures, in the order they are printed. */
+  public record Figures(Map<String, Object> values) {}
+
+  private Qwen3Benchmark() {}
+
+  public static Figures run(Path modelDir, int promptTokens, int decodeTokens, int repetitions) {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    long rssBefore = residentBytes();
+    long start = System.nanoTime();
+    try (Qwen3Model model = Qwen3Model.load(modelDir)) {
+      figures.put("load_seconds", (System.nanoTime() - start) / 1e9);
+      figures.put("resident_mib_after_load", residentBytes() / 1048576.0);
+      figures.put("resident_mib_added_by_load", (residentBytes() - rssBefore) / 1048576.0);
+      Qwen3Config config = model.config();
+      int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, config.vocabSize()).toArray();
+
+      double prefill = median(repetitions, () -> timePrefill(model, prompt));
+      figures.put("prefill_tokens", promptTokens);
+      figures.put("prefill_tokens_per_second", promptTokens / prefill);
+
+      double cached = median(repetitions, () -> timeDecode(model, prompt, decodeTokens, true));
+      double uncached = median(repetitions, () -> timeDecode(model, prompt, decodeTokens, false));
+      figures.put("decode_tokens", decodeTokens);
+      figures.put("decode_tokens_per_second_kv_cache", decodeTokens / cached);
+      figures.put("decode_tokens_per_second_no_cache", decodeTokens / uncached);
+      figures.put("kv_cache_speedup", uncached / cached);
+
+      double ceiling = median(repetitions, () -> timeMatmuls(model.manager(), config, promptTokens));
+      figures.put("matmul_only_prefill_tokens_per_second", promptTokens / ceiling);
+      figures.put("prefill_vs_matmul_ceiling", ceiling / prefill);
+      figures.put("resident_mib_peak", peakResidentBytes() / 1048576.0);
+    }
+    return new Figures(figures);
+  }
+
+  private static double timePrefill(Qwen3Model model, int[] prompt) {
+    try (NDManager step = model.manager().newSubManager()) {
+      long start = System.nanoTime();
+      NDArray logits = model.forward(step, new int[][] {prompt}, null, null);
+      logits.get(0, prompt.length - 1).toFloatArray(); // forces the computation to finish
+      return (System.nanoTime() - start) / 1e9;
+    }
+  }
+
+  /** Seconds to produce {@code count} tokens greedily after the prompt (the prompt's own pass not counted). */
+  private static double timeDecode(Qwen3Model model, int[] prompt, int count, boolean useCache) {
+    try (KvCache cache = useCache ? model.newCache() : null) {
+      int[] sequence = java.util.Arrays.copyOf(prompt, prompt.length + count);
+      int length = prompt.length;
+      int[] input = prompt;
+      long start = 0;
+      for (int i = 0; i <= count; i++) {
+        if (i == 1) {
+          start = System.nanoTime();
+        }
+        try (NDManager step = model.manager().newSubManager()) {
+          NDArray logits = model.forward(step, new int[][] {input}, null, cache);
+          float[] last = logits.get(0, input.length - 1).toFloatArray();
+          if (i == count) {
+            break;
+          }
+          int next = 0;
+          for (int v = 1; v < last.length; v++) {
+            if (last[v] > last[next]) {
+              next = v;
+            }
+          }
+          sequence[length++] = next;
+          input = useCache ? new int[] {next} : java.util.Arrays.copyOf(sequence, length);
+        }
+      }
+      return (System.nanoTime() - start) / 1e9;
+    }
+  }
+
+  /**
+   * The prefill's projections and LM head for one sequence of {@code tokens}, timed on their own: the ceiling
+   * (attention's own products are left out; at prompt lengths of a few hundred they are a few percent).
+   */
+  private static double timeMatmuls(NDManager parent, Qwen3Config c, int tokens) {
+    try (NDManager m = parent.newSubManager()) {
+      long h = c.hiddenSize();
+      long q = (long) c.numAttentionHeads() * c.headDim();
+      long kv = (long) c.numKeyValueHeads() * c.headDim();
+      long inter = c.intermediateSize();
+      long[][] shapes = {{h, q}, {h, kv}, {h, kv}, {q, h}, {h, inter}, {h, inter}, {inter, h}};
+      List<NDArray[]> products = new ArrayList<>();
+      for (long[] shape : shapes) {
+        products.add(
+            new NDArray[] {m.randomNormal(new Shape(tokens, shape[0])), m.randomNormal(new Shape(shape[0], shape[1]))});
+      }
+      NDArray head = m.randomNormal(new Shape(h, c.vocabSize()));
+      long start = System.nanoTime();
+      for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
+        for (NDArray[] product : products) {
+          product[0].matMul(product[1]).close();
+        }
+      }
+      NDArray logits = m.randomNormal(new Shape(tokens, h)).matMul(head);
+      logits.getFloat(0, 0);
+      return (System.nanoTime() - start) / 1e9;
+    }
+  }
+
+  private static double median(int repetitions, java.util.function.DoubleSupplier timing) {
+    timing.getAsDouble(); // warm-up
+    double[] samples = new double[repetitions];
+    for (int i = 0; i < repetitions; i++) {
+      samples[i] = timing.getAsDouble();
+    }
+    java.util.Arrays.sort(samples);
+    return repetitions % 2 == 1 ? samples[repetitions / 2] : (samples[repetitions / 2 - 1] + samples[repetitions / 2]) / 2;
+  }
+
+  static long residentBytes() {
+    return statusKilobytes("VmRSS:") * 1024;
+  }
+
+  static long peakResidentBytes() {
+    return statusKilobytes("VmHWM:") * 1024;
+  }
+
+  /** Linux's /proc/self/status; -1 elsewhere. */
+  private static long statusKilobytes(String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.substring(field.length()).replace("kB", "").strip());
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,22 @@
+package net.b4mad.successor.qwen3;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+
+/** SwiGLU: {@code down(silu(gate(x)) * up(x))}. */
+public final class Qwen3Mlp {
+
+  final Projection gateProj;
+  final Projection upProj;
+  final Projection downProj;
+
+  Qwen3Mlp(Projection gateProj, Projection upProj, Projection downProj) {
+    this.gateProj = gateProj;
+    this.upProj = upProj;
+    this.downProj = downProj;
+  }
+
+  NDArray apply(NDArray x) {
+    return downProj.apply(Activation.swish(gateProj.apply(x), 1f).mul(upProj.apply(x)));
+  }
+}

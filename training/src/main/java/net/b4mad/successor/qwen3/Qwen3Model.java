@@ -1,0 +1,213 @@
+package net.b4mad.successor.qwen3;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.b4mad.successor.device.ComputeDevices;
+import net.b4mad.successor.safetensors.SafetensorsCheckpoint;
+
+/**
+ * A dense Qwen3 causal language model in DJL, computing what transformers' {@code Qwen3ForCausalLM} computes:
+ * embedding, decoder layers, final RMS norm, LM head (the embedding when tied). Weights are float32 NDArrays
+ * under the checkpoint's own key names.
+ */
+public final class Qwen3Model implements AutoCloseable {
+
+  private final Qwen3Config config;
+  private final NDManager manager;
+  private final NDArray embedTokens;
+  private final List<Qwen3DecoderLayer> layers;
+  private final RmsNorm norm;
+  private final Projection lmHead;
+  private final RotaryEmbedding rope;
+
+  private Qwen3Model(
+      Qwen3Config config,
+      NDManager manager,
+      NDArray embedTokens,
+      List<Qwen3DecoderLayer> layers,
+      RmsNorm norm,
+      Projection lmHead) {
+    this.config = config;
+    this.manager = manager;
+    this.embedTokens = embedTokens;
+    this.layers = List.copyOf(layers);
+    this.norm = norm;
+    this.lmHead = lmHead;
+    this.rope = new RotaryEmbedding(config.headDim(), config.ropeTheta());
+  }
+
+  /** Loads a model directory in Hugging Face layout onto the CPU. */
+  public static Qwen3Model load(Path dir) {
+    ComputeDevices.forceOffline();
+    return load(dir, NDManager.newBaseManager(Device.cpu()));
+  }
+
+  /** Loads a model directory; the model owns {@code manager} and closes it. */
+  public static Qwen3Model load(Path dir, NDManager manager) {
+    Path configFile = dir.resolve("config.json");
+    if (!Files.isRegularFile(configFile)) {
+      throw new IllegalArgumentException(dir + " is not a model directory: it has no config.json");
+    }
+    Qwen3Config config = Qwen3Config.read(configFile);
+    try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(dir)) {
+      Map<String, NDArray> weights = new HashMap<>();
+      for (Map.Entry<String, List<Long>> tensor : Qwen3Layout.tensorShapes(config).entrySet()) {
+        weights.put(tensor.getKey(), load(checkpoint, manager, tensor.getKey(), tensor.getValue()));
+      }
+      return assemble(config, manager, weights);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** Builds the modules from weights under their checkpoint names (see {@link Qwen3Layout}). */
+  static Qwen3Model assemble(Qwen3Config config, NDManager manager, Map<String, NDArray> weights) {
+    double eps = config.rmsNormEps();
+    List<Qwen3DecoderLayer> layers = new ArrayList<>();
+    for (int i = 0; i < config.numHiddenLayers(); i++) {
+      String p = "model.layers." + i + ".";
+      Qwen3Attention attention =
+          new Qwen3Attention(
+              config,
+              new DenseProjection(weights.get(p + "self_attn.q_proj.weight")),
+              new DenseProjection(weights.get(p + "self_attn.k_proj.weight")),
+              new DenseProjection(weights.get(p + "self_attn.v_proj.weight")),
+              new DenseProjection(weights.get(p + "self_attn.o_proj.weight")),
+              new RmsNorm(weights.get(p + "self_attn.q_norm.weight"), eps),
+              new RmsNorm(weights.get(p + "self_attn.k_norm.weight"), eps));
+      Qwen3Mlp mlp =
+          new Qwen3Mlp(
+              new DenseProjection(weights.get(p + "mlp.gate_proj.weight")),
+              new DenseProjection(weights.get(p + "mlp.up_proj.weight")),
+              new DenseProjection(weights.get(p + "mlp.down_proj.weight")));
+      layers.add(
+          new Qwen3DecoderLayer(
+              attention,
+              mlp,
+              new RmsNorm(weights.get(p + "input_layernorm.weight"), eps),
+              new RmsNorm(weights.get(p + "post_attention_layernorm.weight"), eps)));
+    }
+    NDArray embed = weights.get("model.embed_tokens.weight");
+    Projection lmHead = new DenseProjection(config.tieWordEmbeddings() ? embed : weights.get("lm_head.weight"));
+    return new Qwen3Model(
+        config, manager, embed, layers, new RmsNorm(weights.get("model.norm.weight"), eps), lmHead);
+  }
+
+  /** Reads one tensor as float32 and checks its shape against the one the config implies. */
+  private static NDArray load(SafetensorsCheckpoint checkpoint, NDManager manager, String name, List<Long> expected) {
+    if (!checkpoint.contains(name)) {
+      throw new IllegalArgumentException(
+          "the checkpoint in " + checkpoint.directory() + " has no tensor '" + name
+              + "': is it a Qwen3 checkpoint, and are all shards present?");
+    }
+    long[] shape = checkpoint.shape(name);
+    long[] want = expected.stream().mapToLong(Long::longValue).toArray();
+    if (!Arrays.equals(shape, want)) {
+      throw new IllegalArgumentException(
+          "tensor '" + name + "' has shape " + Arrays.toString(shape) + " but config.json implies "
+              + Arrays.toString(want));
+    }
+    return manager.create(checkpoint.floats(name), new Shape(shape));
+  }
+
+  public Qwen3Config config() {
+    return config;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public List<Qwen3DecoderLayer> layers() {
+    return layers;
+  }
+
+  public KvCache newCache() {
+    return new KvCache(manager, layers.size());
+  }
+
+  /**
+   * Logits for a batch of token ids.
+   *
+   * @param step the manager every intermediate and the result belong to; close it to free them
+   * @param tokens {@code [B][T]} ids of the new tokens, rows of equal length (pad them)
+   * @param padding {@code [B][past + T]} 1 for real tokens, 0 for padding, or null when nothing is padded
+   * @param cache keys/values of earlier tokens, extended by this call; or null to attend only within tokens
+   * @return logits {@code [B, T, vocab]}
+   */
+  public NDArray forward(NDManager step, int[][] tokens, int[][] padding, KvCache cache) {
+    int batch = tokens.length;
+    int length = tokens[0].length;
+    int past = cache == null ? 0 : cache.length();
+    int[][] mask = padding == null ? AttentionMask.allReal(batch, past + length) : padding;
+    long[] ids = new long[batch * length];
+    for (int b = 0; b < batch; b++) {
+      if (tokens[b].length != length) {
+        throw new IllegalArgumentException("token rows must have equal length; pad them and give a padding mask");
+      }
+      for (int t = 0; t < length; t++) {
+        int id = tokens[b][t];
+        if (id < 0 || id >= config.vocabSize()) {
+          throw new IllegalArgumentException(
+              "token id " + id + " is outside the model's vocabulary (0.." + (config.vocabSize() - 1) + ")");
+        }
+        ids[b * length + t] = id;
+      }
+    }
+    NDArray x = embedTokens.get(new NDIndex("{}", step.create(ids)));
+    x.attach(step); // the lookup lands in the embedding's long-lived manager otherwise
+    x = x.reshape(batch, length, config.hiddenSize());
+    NDArray[] cosSin = rope.tables(step, AttentionMask.positions(mask, past, length));
+    NDArray additive = AttentionMask.additive(step, mask, past, length);
+    for (int i = 0; i < layers.size(); i++) {
+      x = layers.get(i).apply(x, cosSin[0], cosSin[1], rope, additive, cache, i);
+    }
+    if (cache != null) {
+      cache.advance(length);
+    }
+    return lmHead.apply(norm.apply(x));
+  }
+
+  /**
+   * Log-probabilities of each next token: element t is {@code log p(tokens[t+1] | tokens[0..t])}, computed in
+   * one forward pass over the whole sequence.
+   */
+  public double[] score(int[] tokens) {
+    if (tokens.length < 2) {
+      throw new IllegalArgumentException("scoring needs at least two token ids, got " + tokens.length);
+    }
+    try (NDManager step = manager.newSubManager()) {
+      NDArray logits = forward(step, new int[][] {tokens}, null, null);
+      NDArray logProbs = logits.get(0).logSoftmax(-1);
+      long[] next = new long[tokens.length - 1];
+      for (int t = 0; t < next.length; t++) {
+        next[t] = tokens[t + 1];
+      }
+      NDArray picked =
+          logProbs.get(new NDIndex(":-1")).gather(step.create(next, new Shape(next.length, 1)), 1);
+      float[] values = picked.toType(DataType.FLOAT32, false).toFloatArray();
+      double[] result = new double[values.length];
+      for (int i = 0; i < values.length; i++) {
+        result[i] = values[i];
+      }
+      return result;
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,76 @@
+package net.b4mad.successor.tokenizer;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.b4mad.successor.device.ComputeDevices;
+
+/**
+ * The model's own {@code tokenizer.json} through DJL's Hugging Face tokenizers, with truncation and padding
+ * off (DJL's defaults silently cut inputs at 512 tokens) and no special tokens added: the chat template
+ * already writes them, and special tokens in the text are recognised as single ids.
+ */
+public final class Qwen3Tokenizer implements AutoCloseable {
+
+  private final HuggingFaceTokenizer tokenizer;
+
+  private Qwen3Tokenizer(HuggingFaceTokenizer tokenizer) {
+    this.tokenizer = tokenizer;
+  }
+
+  /** @param path a {@code tokenizer.json} file, or a model directory that holds one */
+  public static Qwen3Tokenizer load(Path path) {
+    Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no tokenizer.json at " + file);
+    }
+    ComputeDevices.forceOffline();
+    try {
+      return new Qwen3Tokenizer(
+          HuggingFaceTokenizer.builder()
+              .optTokenizerPath(file)
+              .optAddSpecialTokens(false)
+              .optTruncation(false)
+              .optPadding(false)
+              .build());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the tokenizer " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public int[] encode(String text) {
+    Encoding encoding = tokenizer.encode(text);
+    long[] ids = encoding.getIds();
+    int[] result = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      result[i] = Math.toIntExact(ids[i]);
+    }
+    return result;
+  }
+
+  /** Decodes ids to text, special tokens included. */
+  public String decode(int[] ids) {
+    long[] longs = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      longs[i] = ids[i];
+    }
+    return tokenizer.decode(longs, false);
+  }
+
+  /** The id of a token such as {@code <|im_end|>}, which must encode to exactly one id. */
+  public int tokenId(String token) {
+    int[] ids = encode(token);
+    if (ids.length != 1) {
+      throw new IllegalArgumentException("'" + token + "' is not a single token in this tokenizer");
+    }
+    return ids[0];
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}
