@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import net.b4mad.successor.qwen3.Qwen3Benchmark;
+import net.b4mad.successor.qwen3.Qwen3Config;
+import net.b4mad.successor.qwen3.RandomQwen3;
+import net.b4mad.successor.safetensors.SafetensorsWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +27,10 @@ import picocli.CommandLine.Parameters;
     name = "bench",
     description = {
       "Print performance figures.",
-      "startup: wall time from starting 'java -jar successor.jar serve' to its reply to MCP initialize."
+      "startup: wall time from starting 'java -jar successor.jar serve' to its reply to MCP initialize.",
+      "model: load time, memory, prefill and decode tokens/s (with and without the KV cache) of a model, and",
+      "       the same matrix products timed alone in libtorch as the ceiling. Without --model it writes a",
+      "       random BF16 model of Qwen3-0.6B's shape to a temporary directory first."
     })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -31,8 +38,17 @@ public final class BenchCommand implements Callable<Integer> {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
           + "\"capabilities\":{},\"clientInfo\":{\"name\":\"successor-bench\",\"version\":\"1\"}}}";
 
-  @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: startup.")
+  @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: startup or model.")
   String what;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "model: the model directory to measure.")
+  Path model;
+
+  @Option(names = "--prompt-tokens", defaultValue = "128", description = "model: prompt length (default: ${DEFAULT-VALUE}).")
+  int promptTokens;
+
+  @Option(names = "--decode-tokens", defaultValue = "16", description = "model: tokens to decode (default: ${DEFAULT-VALUE}).")
+  int decodeTokens;
 
   @Option(names = "--runs", defaultValue = "5", description = "Repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs;
@@ -45,8 +61,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if ("model".equals(what)) {
+      return benchModel();
+    }
     if (!"startup".equals(what)) {
-      throw new IllegalArgumentException("unknown benchmark '" + what + "': the benchmarks are [startup]");
+      throw new IllegalArgumentException("unknown benchmark '" + what + "': the benchmarks are [startup, model]");
     }
     Path jar = ownJar();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -68,6 +87,36 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "jar: %s, %.1f MiB%n", jar, Files.size(jar) / 1048576.0);
     return 0;
   }
+
+  private int benchModel() throws IOException {
+    Path dir = model;
+    Path temporary = null;
+    if (dir == null) {
+      temporary = Files.createTempDirectory("successor-bench-model");
+      dir = temporary.resolve("qwen3-0.6b-shape");
+      long start = System.nanoTime();
+      RandomQwen3.write(dir, QWEN3_06B_SHAPE, 1, null, SafetensorsWriter.DEFAULT_MAX_SHARD_BYTES);
+      System.out.printf(Locale.ROOT, "wrote a random BF16 model of Qwen3-0.6B's shape in %.1f s%n",
+          (System.nanoTime() - start) / 1e9);
+    }
+    try {
+      Qwen3Benchmark.Figures figures = Qwen3Benchmark.run(dir, promptTokens, decodeTokens, runs);
+      System.out.printf(Locale.ROOT, "model %s, medians of %d runs, %d CPU threads%n", dir, runs,
+          Runtime.getRuntime().availableProcessors());
+      figures.values().forEach((name, value) ->
+          System.out.println(name + ": " + (value instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : value)));
+    } finally {
+      if (temporary != null) {
+        delete(temporary);
+      }
+    }
+    return 0;
+  }
+
+  /** Qwen3-0.6B's architecture (its config.json), with random weights. */
+  private static final Qwen3Config QWEN3_06B_SHAPE =
+      new Qwen3Config(151936, 1024, 3072, 28, 16, 8, 128, 1e-6, 1_000_000.0, true, 40960, "bfloat16", 151643,
+          List.of(151645));
 
   private static double timeToInitialize(String java, List<String> javaOptions, Path jar)
       throws IOException, InterruptedException {
@@ -94,10 +143,14 @@ public final class BenchCommand implements Callable<Integer> {
         process.waitFor();
       }
     } finally {
-      try (Stream<Path> files = Files.walk(workspace)) {
-        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(file);
-        }
+      delete(workspace);
+    }
+  }
+
+  private static void delete(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
       }
     }
   }

@@ -49,6 +49,9 @@ public final class Qwen3Benchmark {
       double ceiling = median(repetitions, () -> timeMatmuls(model.manager(), config, promptTokens));
       figures.put("matmul_only_prefill_tokens_per_second", promptTokens / ceiling);
       figures.put("prefill_vs_matmul_ceiling", ceiling / prefill);
+      double decodeCeiling = median(repetitions, () -> timeMatmuls(model.manager(), config, 1));
+      figures.put("matmul_only_decode_tokens_per_second", 1 / decodeCeiling);
+      figures.put("decode_kv_cache_vs_matmul_ceiling", decodeCeiling / (cached / decodeTokens));
       figures.put("resident_mib_peak", peakResidentBytes() / 1048576.0);
     }
     return new Figures(figures);

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,7 +121,13 @@ public final class Qwen3Model implements AutoCloseable {
           "tensor '" + name + "' has shape " + Arrays.toString(shape) + " but config.json implies "
               + Arrays.toString(want));
     }
-    return manager.create(checkpoint.floats(name), new Shape(shape));
+    // Decoded straight into native memory that the tensor then uses as is (DJL keeps the buffer referenced):
+    // going through a float[] would copy every weight once more.
+    ByteBuffer buffer =
+        ByteBuffer.allocateDirect(Math.multiplyExact(Math.toIntExact(new Shape(shape).size()), Float.BYTES))
+            .order(ByteOrder.nativeOrder());
+    checkpoint.readFloats(name, buffer.asFloatBuffer());
+    return manager.create(buffer, new Shape(shape), DataType.FLOAT32);
   }
 
   public Qwen3Config config() {
