@@ -11,6 +11,7 @@ import net.b4mad.successor.chat.ParsedCompletion;
 import net.b4mad.successor.chat.Qwen3ChatTemplate;
 import net.b4mad.successor.chat.ToolCallParser;
 import net.b4mad.successor.generation.Generation;
+import net.b4mad.successor.generation.GenerationConfig;
 import net.b4mad.successor.generation.Generator;
 import net.b4mad.successor.generation.SamplingSettings;
 import net.b4mad.successor.json.Json;
@@ -37,14 +38,16 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--max-new-tokens", defaultValue = "512", description = "Default: ${DEFAULT-VALUE}.")
   int maxNewTokens;
 
-  @Option(names = "--temperature", defaultValue = "0", description = "0 is greedy (default: ${DEFAULT-VALUE}).")
-  double temperature;
+  @Option(
+      names = "--temperature",
+      description = "0 is greedy (default: the model's generation_config.json, else greedy).")
+  Double temperature;
 
-  @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus cut (default: ${DEFAULT-VALUE}).")
-  double topP;
+  @Option(names = "--top-p", description = "Nucleus cut (default: generation_config.json, else 1.0).")
+  Double topP;
 
-  @Option(names = "--top-k", defaultValue = "0", description = "Top-k cut, 0 for none (default: ${DEFAULT-VALUE}).")
-  int topK;
+  @Option(names = "--top-k", description = "Top-k cut, 0 for none (default: generation_config.json, else 0).")
+  Integer topK;
 
   @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -54,13 +57,21 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SamplingSettings settings = new SamplingSettings(temperature, topP, topK, seed, maxNewTokens);
+    GenerationConfig defaults = GenerationConfig.read(model);
+    SamplingSettings settings =
+        new SamplingSettings(
+            temperature != null ? temperature : defaults.temperature(),
+            topP != null ? topP : defaults.topP(),
+            topK != null ? topK : defaults.topK(),
+            seed,
+            maxNewTokens);
     Conversation read = Conversation.read(chat);
     Conversation conversation = new Conversation(read.messages(), read.tools(), true, read.enableThinking());
     String prompt = Qwen3ChatTemplate.render(conversation).text();
     try (Qwen3Tokenizer tokenizer = Qwen3Tokenizer.load(model);
         Qwen3Model loaded = Qwen3Model.load(model)) {
       Set<Integer> stopIds = new LinkedHashSet<>(loaded.config().eosTokenIds());
+      stopIds.addAll(defaults.eosTokenIds());
       stopIds.add(tokenizer.tokenId("<|im_end|>"));
       stopIds.add(tokenizer.tokenId("<|endoftext|>"));
       int[] promptIds = tokenizer.encode(prompt);

@@ -1,5 +1,6 @@
 package net.b4mad.successor.device;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 
 /**
@@ -33,6 +34,12 @@ public final class ComputeDevices {
       }
     }
     return result;
+  }
+
+  /** The device models run on: the engine's default, i.e. the first GPU when there is one, else the CPU. */
+  public static Device defaultDevice() {
+    forceOffline();
+    return Engine.getEngine(ENGINE).defaultDevice();
   }
 
   private static ComputeDevice load() {

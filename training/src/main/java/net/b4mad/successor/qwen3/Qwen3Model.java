@@ -1,6 +1,5 @@
 package net.b4mad.successor.qwen3;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -49,10 +48,9 @@ public final class Qwen3Model implements AutoCloseable {
     this.rope = new RotaryEmbedding(config.headDim(), config.ropeTheta());
   }
 
-  /** Loads a model directory in Hugging Face layout onto the CPU. */
+  /** Loads a model directory in Hugging Face layout onto the default device (a GPU when there is one). */
   public static Qwen3Model load(Path dir) {
-    ComputeDevices.forceOffline();
-    return load(dir, NDManager.newBaseManager(Device.cpu()));
+    return load(dir, NDManager.newBaseManager(ComputeDevices.defaultDevice()));
   }
 
   /** Loads a model directory; the model owns {@code manager} and closes it. */
