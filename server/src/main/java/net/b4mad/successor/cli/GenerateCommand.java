@@ -15,6 +15,7 @@ import net.b4mad.successor.generation.GenerationConfig;
 import net.b4mad.successor.generation.Generator;
 import net.b4mad.successor.generation.SamplingSettings;
 import net.b4mad.successor.json.Json;
+import net.b4mad.successor.lora.LoraAdapter;
 import net.b4mad.successor.qwen3.Qwen3Model;
 import net.b4mad.successor.tokenizer.Qwen3Tokenizer;
 import picocli.CommandLine.Command;
@@ -31,6 +32,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory with tokenizer.json.")
   Path model;
+
+  @Option(names = "--adapter", paramLabel = "DIR", description = "A PEFT LoRA adapter directory to apply.")
+  Path adapter;
 
   @Option(names = "--chat", required = true, paramLabel = "FILE", description = "Conversation JSON file.")
   Path chat;
@@ -69,7 +73,7 @@ public final class GenerateCommand implements Callable<Integer> {
     Conversation conversation = new Conversation(read.messages(), read.tools(), true, read.enableThinking());
     String prompt = Qwen3ChatTemplate.render(conversation).text();
     try (Qwen3Tokenizer tokenizer = Qwen3Tokenizer.load(model);
-        Qwen3Model loaded = Qwen3Model.load(model)) {
+        Qwen3Model loaded = LoraAdapter.loadModel(model, adapter)) {
       Set<Integer> stopIds = new LinkedHashSet<>(loaded.config().eosTokenIds());
       stopIds.addAll(defaults.eosTokenIds());
       stopIds.add(tokenizer.tokenId("<|im_end|>"));

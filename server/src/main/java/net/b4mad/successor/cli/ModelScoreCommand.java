@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import net.b4mad.successor.json.Json;
+import net.b4mad.successor.lora.LoraAdapter;
 import net.b4mad.successor.qwen3.Qwen3Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +22,9 @@ public final class ModelScoreCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (Hugging Face layout).")
   Path model;
 
+  @Option(names = "--adapter", paramLabel = "DIR", description = "A PEFT LoRA adapter directory to apply.")
+  Path adapter;
+
   @Option(
       names = "--token-ids",
       required = true,
@@ -31,7 +35,7 @@ public final class ModelScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Qwen3Model loaded = Qwen3Model.load(model)) {
+    try (Qwen3Model loaded = LoraAdapter.loadModel(model, adapter)) {
       double[] logprobs = loaded.score(tokenIds);
       System.out.println(Json.write(Map.of("logprobs", Arrays.stream(logprobs).boxed().toList())));
     }

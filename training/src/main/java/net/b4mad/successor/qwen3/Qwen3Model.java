@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import net.b4mad.successor.device.ComputeDevices;
 import net.b4mad.successor.safetensors.SafetensorsCheckpoint;
 
@@ -50,11 +51,15 @@ public final class Qwen3Model implements AutoCloseable {
 
   /** Loads a model directory in Hugging Face layout onto the default device (a GPU when there is one). */
   public static Qwen3Model load(Path dir) {
-    return load(dir, NDManager.newBaseManager(ComputeDevices.defaultDevice()));
+    return load(dir, NDManager.newBaseManager(ComputeDevices.defaultDevice()), (module, projection) -> projection);
   }
 
-  /** Loads a model directory; the model owns {@code manager} and closes it. */
-  public static Qwen3Model load(Path dir, NDManager manager) {
+  /**
+   * Loads a model directory; the model owns {@code manager} and closes it.
+   *
+   * @param projections may replace each projection as it is built (LoRA, quantised weights), given its module name
+   */
+  public static Qwen3Model load(Path dir, NDManager manager, BiFunction<String, Projection, Projection> projections) {
     Path configFile = dir.resolve("config.json");
     if (!Files.isRegularFile(configFile)) {
       throw new IllegalArgumentException(dir + " is not a model directory: it has no config.json");
@@ -65,7 +70,7 @@ public final class Qwen3Model implements AutoCloseable {
       for (Map.Entry<String, List<Long>> tensor : Qwen3Layout.tensorShapes(config).entrySet()) {
         weights.put(tensor.getKey(), load(checkpoint, manager, tensor.getKey(), tensor.getValue()));
       }
-      return assemble(config, manager, weights);
+      return assemble(config, manager, weights, projections);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -73,25 +78,31 @@ public final class Qwen3Model implements AutoCloseable {
   }
 
   /** Builds the modules from weights under their checkpoint names (see {@link Qwen3Layout}). */
-  static Qwen3Model assemble(Qwen3Config config, NDManager manager, Map<String, NDArray> weights) {
+  static Qwen3Model assemble(
+      Qwen3Config config,
+      NDManager manager,
+      Map<String, NDArray> weights,
+      BiFunction<String, Projection, Projection> projections) {
     double eps = config.rmsNormEps();
+    BiFunction<String, String, Projection> projection =
+        (layer, name) -> projections.apply(layer + name, new DenseProjection(weights.get(layer + name + ".weight")));
     List<Qwen3DecoderLayer> layers = new ArrayList<>();
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       String p = "model.layers." + i + ".";
       Qwen3Attention attention =
           new Qwen3Attention(
               config,
-              new DenseProjection(weights.get(p + "self_attn.q_proj.weight")),
-              new DenseProjection(weights.get(p + "self_attn.k_proj.weight")),
-              new DenseProjection(weights.get(p + "self_attn.v_proj.weight")),
-              new DenseProjection(weights.get(p + "self_attn.o_proj.weight")),
+              projection.apply(p, "self_attn.q_proj"),
+              projection.apply(p, "self_attn.k_proj"),
+              projection.apply(p, "self_attn.v_proj"),
+              projection.apply(p, "self_attn.o_proj"),
               new RmsNorm(weights.get(p + "self_attn.q_norm.weight"), eps),
               new RmsNorm(weights.get(p + "self_attn.k_norm.weight"), eps));
       Qwen3Mlp mlp =
           new Qwen3Mlp(
-              new DenseProjection(weights.get(p + "mlp.gate_proj.weight")),
-              new DenseProjection(weights.get(p + "mlp.up_proj.weight")),
-              new DenseProjection(weights.get(p + "mlp.down_proj.weight")));
+              projection.apply(p, "mlp.gate_proj"),
+              projection.apply(p, "mlp.up_proj"),
+              projection.apply(p, "mlp.down_proj"));
       layers.add(
           new Qwen3DecoderLayer(
               attention,
