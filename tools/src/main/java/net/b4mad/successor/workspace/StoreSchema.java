@@ -56,7 +56,20 @@ final class StoreSchema {
                     base_model TEXT,
                     run_id TEXT REFERENCES runs(id),
                     created_at TEXT NOT NULL
-                  )""")));
+                  )""")),
+          new Migration(
+              2,
+              "trace search columns",
+              List.of(
+                  "ALTER TABLE traces ADD COLUMN started_at TEXT",
+                  "ALTER TABLE traces ADD COLUMN outcome TEXT",
+                  "ALTER TABLE traces ADD COLUMN tags TEXT NOT NULL DEFAULT '|'",
+                  "ALTER TABLE traces ADD COLUMN bead_ids TEXT NOT NULL DEFAULT '|'",
+                  "ALTER TABLE traces ADD COLUMN tool_names TEXT NOT NULL DEFAULT '|'",
+                  "ALTER TABLE traces ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0",
+                  "CREATE INDEX traces_agent ON traces (agent)",
+                  "CREATE INDEX traces_started_at ON traces (started_at)",
+                  "CREATE INDEX traces_session ON traces (session_id)")));
 
   private StoreSchema() {}
 }
