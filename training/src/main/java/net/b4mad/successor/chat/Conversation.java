@@ -1,15 +1,10 @@
 package net.b4mad.successor.chat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import net.b4mad.successor.json.Json;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,18 +26,9 @@ public record Conversation(
 
   /** Reads the JSON form {@code {"messages": [...], "tools": [...], "add_generation_prompt", "enable_thinking"}}. */
   public static Conversation read(Path file) {
-    String text;
+    JsonNode json = Json.readTree(file);
     try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new UncheckedIOException("no such file: " + file, e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e, e);
-    }
-    try {
-      return parse(Json.MAPPER.readTree(text));
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+      return parse(json);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }

@@ -1,13 +1,10 @@
 package net.b4mad.successor.generation;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import net.b4mad.successor.json.Json;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,14 +20,7 @@ public record GenerationConfig(List<Integer> eosTokenIds, boolean doSample, doub
     if (!Files.isRegularFile(file)) {
       return new GenerationConfig(List.of(), false, 0, 1, 0);
     }
-    JsonNode json;
-    try {
-      json = Json.MAPPER.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
-    }
+    JsonNode json = Json.readTree(file);
     List<Integer> eos = new ArrayList<>();
     JsonNode eosNode = json.path("eos_token_id");
     if (eosNode.isArray()) {

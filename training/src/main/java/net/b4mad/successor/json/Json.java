@@ -1,11 +1,17 @@
 package net.b4mad.successor.json;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -63,6 +69,26 @@ public final class Json {
       return copy;
     }
     return node;
+  }
+
+  /**
+   * Reads a JSON file. A missing or unreadable file is an {@link UncheckedIOException}, bad JSON an
+   * {@link IllegalArgumentException}; both messages name the file.
+   */
+  public static JsonNode readTree(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException("no such file: " + file, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e, e);
+    }
+    try {
+      return MAPPER.readTree(text);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+    }
   }
 
   public static String writePretty(Object value) {

@@ -1,15 +1,11 @@
 package net.b4mad.successor.lora;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.b4mad.successor.json.Json;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -51,14 +47,7 @@ public record LoraConfig(
 
   public static LoraConfig read(Path adapterDir) {
     Path file = adapterDir.resolve(FILE);
-    JsonNode json;
-    try {
-      json = Json.MAPPER.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
-    }
+    JsonNode json = Json.readTree(file);
     require(json.path("peft_type").asString("LORA").equals("LORA"), file, "peft_type must be LORA");
     require(!json.path("use_dora").asBoolean(false), file, "DoRA adapters (use_dora) are not supported");
     require(json.path("bias").asString("none").equals("none"), file, "adapters that train biases are not supported");

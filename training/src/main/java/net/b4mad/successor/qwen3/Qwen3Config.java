@@ -1,15 +1,11 @@
 package net.b4mad.successor.qwen3;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.b4mad.successor.json.Json;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,16 +40,9 @@ public record Qwen3Config(
   }
 
   public static Qwen3Config read(Path configJson) {
-    String text;
+    JsonNode json = Json.readTree(configJson);
     try {
-      text = Files.readString(configJson);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + configJson + ": " + e.getMessage(), e);
-    }
-    try {
-      return parse(Json.MAPPER.readTree(text));
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(configJson + " is not valid JSON: " + e.getOriginalMessage(), e);
+      return parse(json);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(configJson + ": " + e.getMessage(), e);
     }
