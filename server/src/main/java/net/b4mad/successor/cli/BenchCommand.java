@@ -12,17 +12,19 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import net.b4mad.successor.qwen3.Qwen3Benchmark;
 import net.b4mad.successor.qwen3.Qwen3Config;
 import net.b4mad.successor.qwen3.RandomQwen3;
 import net.b4mad.successor.safetensors.SafetensorsWriter;
+import net.b4mad.successor.traces.TraceImportBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code successor bench startup}: measured figures, printed, never asserted in tests. */
+/** {@code successor bench startup|model|import}: measured figures, printed, never asserted in tests. */
 @Command(
     name = "bench",
     description = {
@@ -30,7 +32,9 @@ import picocli.CommandLine.Parameters;
       "startup: wall time from starting 'java -jar successor.jar serve' to its reply to MCP initialize.",
       "model: load time, memory, prefill and decode tokens/s (with and without the KV cache) of a model, and",
       "       the same matrix products timed alone in libtorch as the ceiling. Without --model it writes a",
-      "       random BF16 model of Qwen3-0.6B's shape to a temporary directory first."
+      "       random BF16 model of Qwen3-0.6B's shape to a temporary directory first.",
+      "import: traces_import of a synthetic corpus of OpenAI conversations with tool calls (a few secrets and",
+      "       malformed lines): examples/s and peak heap, then the re-import of the same files."
     })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -38,7 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
           + "\"capabilities\":{},\"clientInfo\":{\"name\":\"successor-bench\",\"version\":\"1\"}}}";
 
-  @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: startup or model.")
+  @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: startup, model or import.")
   String what;
 
   @Option(names = "--model", paramLabel = "DIR", description = "model: the model directory to measure.")
@@ -49,6 +53,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--decode-tokens", defaultValue = "16", description = "model: tokens to decode (default: ${DEFAULT-VALUE}).")
   int decodeTokens;
+
+  @Option(names = "--conversations", defaultValue = "50000", description = "import: corpus size (default: ${DEFAULT-VALUE}).")
+  int conversations;
 
   @Option(names = "--runs", defaultValue = "5", description = "Repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs;
@@ -64,8 +71,11 @@ public final class BenchCommand implements Callable<Integer> {
     if ("model".equals(what)) {
       return benchModel();
     }
+    if ("import".equals(what)) {
+      return benchImport();
+    }
     if (!"startup".equals(what)) {
-      throw new IllegalArgumentException("unknown benchmark '" + what + "': the benchmarks are [startup, model]");
+      throw new IllegalArgumentException("unknown benchmark '" + what + "': the benchmarks are [startup, model, import]");
     }
     Path jar = ownJar();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -109,6 +119,19 @@ public final class BenchCommand implements Callable<Integer> {
       if (temporary != null) {
         delete(temporary);
       }
+    }
+    return 0;
+  }
+
+  private int benchImport() throws IOException {
+    Path temporary = Files.createTempDirectory("successor-bench-import");
+    try {
+      Map<String, Object> figures = TraceImportBenchmark.run(temporary, conversations);
+      System.out.printf(Locale.ROOT, "traces import, %d CPU threads%n", Runtime.getRuntime().availableProcessors());
+      figures.forEach((name, value) ->
+          System.out.println(name + ": " + (value instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : value)));
+    } finally {
+      delete(temporary);
     }
     return 0;
   }

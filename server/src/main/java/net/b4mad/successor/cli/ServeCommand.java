@@ -19,6 +19,7 @@ import net.b4mad.successor.mcp.RequestCancellations;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.server.PromptLibrary;
 import net.b4mad.successor.server.SuccessorServer;
+import net.b4mad.successor.traces.TracesArea;
 import net.b4mad.successor.transport.HttpAccessPolicy;
 import net.b4mad.successor.transport.HttpGuardFilter;
 import net.b4mad.successor.transport.HttpTransport;
@@ -102,6 +103,7 @@ public final class ServeCommand implements Callable<Integer> {
   private List<ToolArea> areas(Workspace opened) {
     List<ToolArea> areas = new ArrayList<>();
     areas.add(new WorkspaceArea(opened));
+    areas.add(new TracesArea(opened));
     extraAreas.forEach(area -> areas.add(area.apply(opened)));
     return areas;
   }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       ModelCommand.class,
       ChatCommand.class,
       GenerateCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      TracesCommand.class
     })
 public final class Successor implements Runnable {
 

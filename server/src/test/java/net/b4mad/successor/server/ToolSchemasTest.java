@@ -13,6 +13,7 @@ import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.mcp.ToolCall;
 import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.mcp.ToolDefinition;
+import net.b4mad.successor.traces.TracesArea;
 import net.b4mad.successor.workspace.Workspace;
 import net.b4mad.successor.workspace.WorkspaceArea;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,8 @@ class ToolSchemasTest {
   private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
 
   private List<ToolArea> areas() {
-    return List.of(new WorkspaceArea(Workspace.open(dir.resolve("ws"), List.of())));
+    Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
+    return List.of(new WorkspaceArea(workspace), new TracesArea(workspace));
   }
 
   @Test
