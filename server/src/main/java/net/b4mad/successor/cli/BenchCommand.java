@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
       "model: load time, memory, prefill and decode tokens/s (with and without the KV cache) of a model, and",
       "       the same matrix products timed alone in libtorch as the ceiling. Without --model it writes a",
       "       random BF16 model of Qwen3-0.6B's shape to a temporary directory first.",
+      "       With --nf4: NF4 base weights (QLoRA) against float32: bits per base weight, memory, prefill tokens/s.",
       "import: traces_import of a synthetic corpus of OpenAI conversations with tool calls (a few secrets and",
       "       malformed lines): examples/s and peak heap, then the re-import of the same files."
     })
@@ -56,6 +57,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--conversations", defaultValue = "50000", description = "import: corpus size (default: ${DEFAULT-VALUE}).")
   int conversations;
+
+  @Option(names = "--nf4", description = "model: compare NF4 base weights with float32 instead.")
+  boolean nf4;
 
   @Option(names = "--runs", defaultValue = "5", description = "Repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs;
@@ -110,7 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
           (System.nanoTime() - start) / 1e9);
     }
     try {
-      Qwen3Benchmark.Figures figures = Qwen3Benchmark.run(dir, promptTokens, decodeTokens, runs);
+      Qwen3Benchmark.Figures figures =
+          nf4 ? Qwen3Benchmark.nf4(dir, promptTokens, runs) : Qwen3Benchmark.run(dir, promptTokens, decodeTokens, runs);
       System.out.printf(Locale.ROOT, "model %s, medians of %d runs, %d CPU threads%n", dir, runs,
           Runtime.getRuntime().availableProcessors());
       figures.values().forEach((name, value) ->

@@ -21,6 +21,12 @@ public final class DenseProjection implements Projection {
     return weight;
   }
 
+  /** Frees the weight, e.g. once a quantised copy has replaced this projection. */
+  public void close() {
+    weightT.close();
+    weight.close();
+  }
+
   @Override
   public NDArray apply(NDArray x) {
     return x.matMul(weightT);

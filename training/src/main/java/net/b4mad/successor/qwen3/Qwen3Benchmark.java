@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import net.b4mad.successor.device.ComputeDevices;
+import net.b4mad.successor.quant.Nf4Quantiser;
 
 /**
  * Measures a model on this machine: load time, resident memory, prefill and decode throughput with and without
@@ -55,6 +57,70 @@ public final class Qwen3Benchmark {
       figures.put("resident_mib_peak", peakResidentBytes() / 1048576.0);
     }
     return new Figures(figures);
+  }
+
+  /**
+   * NF4 base weights against float32 on the same model: the bits per base weight stored, the weights' size, the
+   * resident memory that loading adds, and prefill throughput, whose difference is the cost of dequantising every
+   * projection on every forward pass. The NF4 model is measured first, in a process that has loaded no model yet;
+   * resident memory is read after a garbage collection, because the float32 tensors that loading quantises and
+   * frees are direct buffers that only a collection returns.
+   */
+  public static Figures nf4(Path modelDir, int promptTokens, int repetitions) {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    startEngine();
+    double nf4Prefill;
+    long rssBefore = residentBytesAfterGc();
+    long start = System.nanoTime();
+    NDManager manager = NDManager.newBaseManager(ComputeDevices.defaultDevice());
+    Nf4Quantiser quantiser = new Nf4Quantiser(manager);
+    try (Qwen3Model model = Qwen3Model.load(modelDir, manager, quantiser)) {
+      figures.put("nf4_load_seconds", (System.nanoTime() - start) / 1e9);
+      long parameters = Qwen3Layout.parameterCount(model.config());
+      figures.put("nf4_base_weights", quantiser.weights());
+      figures.put("nf4_bits_per_base_weight", quantiser.bitsPerWeight());
+      // As held: the projections at their stored bits, the embedding and norms in float32.
+      figures.put("nf4_weights_mib", ((parameters - quantiser.weights()) * 4 + quantiser.storedBits() / 8) / 1048576.0);
+      figures.put("fp32_weights_mib", parameters * 4 / 1048576.0);
+      figures.put("nf4_resident_mib_added_by_load", (residentBytesAfterGc() - rssBefore) / 1048576.0);
+      int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, model.config().vocabSize()).toArray();
+      nf4Prefill = median(repetitions, () -> timePrefill(model, prompt));
+      figures.put("prefill_tokens", promptTokens);
+      figures.put("nf4_prefill_tokens_per_second", promptTokens / nf4Prefill);
+    }
+    rssBefore = residentBytesAfterGc();
+    start = System.nanoTime();
+    try (Qwen3Model model = Qwen3Model.load(modelDir)) {
+      figures.put("fp32_load_seconds", (System.nanoTime() - start) / 1e9);
+      // Loaded after the NF4 model was freed, into memory the allocator may have kept from it: a lower bound.
+      figures.put("fp32_resident_mib_added_by_load", (residentBytesAfterGc() - rssBefore) / 1048576.0);
+      int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, model.config().vocabSize()).toArray();
+      double fp32Prefill = median(repetitions, () -> timePrefill(model, prompt));
+      figures.put("fp32_prefill_tokens_per_second", promptTokens / fp32Prefill);
+      figures.put("nf4_prefill_time_vs_fp32", nf4Prefill / fp32Prefill);
+      double overheadMs = (nf4Prefill - fp32Prefill) * 1000;
+      figures.put("nf4_extra_ms_per_forward", overheadMs);
+      figures.put("nf4_extra_ms_per_million_base_weights", overheadMs / (quantiser.weights() / 1e6));
+    }
+    figures.put("resident_mib_peak", peakResidentBytes() / 1048576.0);
+    return new Figures(figures);
+  }
+
+  /** Loads libtorch, so its own memory is not counted as the model's. */
+  private static void startEngine() {
+    try (NDManager manager = NDManager.newBaseManager(ComputeDevices.defaultDevice())) {
+      manager.ones(new Shape(8, 8)).matMul(manager.ones(new Shape(8, 8))).toFloatArray();
+    }
+  }
+
+  private static long residentBytesAfterGc() {
+    System.gc();
+    try {
+      Thread.sleep(200); // direct buffers are freed by their cleaners, just after the collection
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return residentBytes();
   }
 
   private static double timePrefill(Qwen3Model model, int[] prompt) {

@@ -11,10 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import net.b4mad.successor.device.ComputeDevices;
 import net.b4mad.successor.safetensors.SafetensorsCheckpoint;
 
@@ -66,26 +66,25 @@ public final class Qwen3Model implements AutoCloseable {
     }
     Qwen3Config config = Qwen3Config.read(configFile);
     try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(dir)) {
-      Map<String, NDArray> weights = new HashMap<>();
-      for (Map.Entry<String, List<Long>> tensor : Qwen3Layout.tensorShapes(config).entrySet()) {
-        weights.put(tensor.getKey(), load(checkpoint, manager, tensor.getKey(), tensor.getValue()));
-      }
-      return assemble(config, manager, weights, projections);
+      Map<String, List<Long>> shapes = Qwen3Layout.tensorShapes(config);
+      // Each tensor is read when its module is built, so a hook that quantises projections holds one float32
+      // projection at a time rather than the whole float32 model.
+      return assemble(config, manager, name -> load(checkpoint, manager, name, shapes.get(name)), projections);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
     }
   }
 
-  /** Builds the modules from weights under their checkpoint names (see {@link Qwen3Layout}). */
+  /** Builds the modules from weights under their checkpoint names (see {@link Qwen3Layout}), each read once. */
   static Qwen3Model assemble(
       Qwen3Config config,
       NDManager manager,
-      Map<String, NDArray> weights,
+      Function<String, NDArray> weights,
       BiFunction<String, Projection, Projection> projections) {
     double eps = config.rmsNormEps();
     BiFunction<String, String, Projection> projection =
-        (layer, name) -> projections.apply(layer + name, new DenseProjection(weights.get(layer + name + ".weight")));
+        (layer, name) -> projections.apply(layer + name, new DenseProjection(weights.apply(layer + name + ".weight")));
     List<Qwen3DecoderLayer> layers = new ArrayList<>();
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       String p = "model.layers." + i + ".";
@@ -96,8 +95,8 @@ public final class Qwen3Model implements AutoCloseable {
               projection.apply(p, "self_attn.k_proj"),
               projection.apply(p, "self_attn.v_proj"),
               projection.apply(p, "self_attn.o_proj"),
-              new RmsNorm(weights.get(p + "self_attn.q_norm.weight"), eps),
-              new RmsNorm(weights.get(p + "self_attn.k_norm.weight"), eps));
+              new RmsNorm(weights.apply(p + "self_attn.q_norm.weight"), eps),
+              new RmsNorm(weights.apply(p + "self_attn.k_norm.weight"), eps));
       Qwen3Mlp mlp =
           new Qwen3Mlp(
               projection.apply(p, "mlp.gate_proj"),
@@ -107,13 +106,13 @@ public final class Qwen3Model implements AutoCloseable {
           new Qwen3DecoderLayer(
               attention,
               mlp,
-              new RmsNorm(weights.get(p + "input_layernorm.weight"), eps),
-              new RmsNorm(weights.get(p + "post_attention_layernorm.weight"), eps)));
+              new RmsNorm(weights.apply(p + "input_layernorm.weight"), eps),
+              new RmsNorm(weights.apply(p + "post_attention_layernorm.weight"), eps)));
     }
-    NDArray embed = weights.get("model.embed_tokens.weight");
-    Projection lmHead = new DenseProjection(config.tieWordEmbeddings() ? embed : weights.get("lm_head.weight"));
+    NDArray embed = weights.apply("model.embed_tokens.weight");
+    Projection lmHead = new DenseProjection(config.tieWordEmbeddings() ? embed : weights.apply("lm_head.weight"));
     return new Qwen3Model(
-        config, manager, embed, layers, new RmsNorm(weights.get("model.norm.weight"), eps), lmHead);
+        config, manager, embed, layers, new RmsNorm(weights.apply("model.norm.weight"), eps), lmHead);
   }
 
   /** Reads one tensor as float32 and checks its shape against the one the config implies. */
