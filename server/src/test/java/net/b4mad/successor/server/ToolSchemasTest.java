@@ -8,6 +8,7 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import net.b4mad.successor.datasets.DatasetsArea;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.mcp.ToolCall;
@@ -29,7 +30,8 @@ class ToolSchemasTest {
   private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
 
   private List<ToolArea> areas() {
-    return List.of(new WorkspaceArea(Workspace.open(dir.resolve("ws"), List.of())));
+    Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
+    return List.of(new WorkspaceArea(workspace), new DatasetsArea(workspace));
   }
 
   @Test
