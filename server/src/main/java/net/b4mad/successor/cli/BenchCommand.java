@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import net.b4mad.successor.datasets.DatasetsBenchmark;
 import net.b4mad.successor.qwen3.Qwen3Benchmark;
 import net.b4mad.successor.qwen3.Qwen3Config;
 import net.b4mad.successor.qwen3.RandomQwen3;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code successor bench startup}: measured figures, printed, never asserted in tests. */
+/** {@code successor bench startup|model|datasets}: measured figures, printed, never asserted in tests. */
 @Command(
     name = "bench",
     description = {
@@ -30,7 +31,9 @@ import picocli.CommandLine.Parameters;
       "startup: wall time from starting 'java -jar successor.jar serve' to its reply to MCP initialize.",
       "model: load time, memory, prefill and decode tokens/s (with and without the KV cache) of a model, and",
       "       the same matrix products timed alone in libtorch as the ceiling. Without --model it writes a",
-      "       random BF16 model of Qwen3-0.6B's shape to a temporary directory first."
+      "       random BF16 model of Qwen3-0.6B's shape to a temporary directory first.",
+      "datasets: import, build and validate throughput (examples/s) and peak heap on a synthetic corpus of",
+      "       tool-calling conversations in a temporary workspace."
     })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -38,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
           + "\"capabilities\":{},\"clientInfo\":{\"name\":\"successor-bench\",\"version\":\"1\"}}}";
 
-  @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: startup or model.")
+  @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: startup, model or datasets.")
   String what;
 
   @Option(names = "--model", paramLabel = "DIR", description = "model: the model directory to measure.")
@@ -49,6 +52,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--decode-tokens", defaultValue = "16", description = "model: tokens to decode (default: ${DEFAULT-VALUE}).")
   int decodeTokens;
+
+  @Option(names = "--examples", defaultValue = "50000", description = "datasets: corpus size (default: ${DEFAULT-VALUE}).")
+  int examples;
 
   @Option(names = "--runs", defaultValue = "5", description = "Repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs;
@@ -64,8 +70,12 @@ public final class BenchCommand implements Callable<Integer> {
     if ("model".equals(what)) {
       return benchModel();
     }
+    if ("datasets".equals(what)) {
+      DatasetsBenchmark.run(examples, 0).forEach((name, value) -> System.out.println(name + ": " + value));
+      return 0;
+    }
     if (!"startup".equals(what)) {
-      throw new IllegalArgumentException("unknown benchmark '" + what + "': the benchmarks are [startup, model]");
+      throw new IllegalArgumentException("unknown benchmark '" + what + "': the benchmarks are [startup, model, datasets]");
     }
     Path jar = ownJar();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
