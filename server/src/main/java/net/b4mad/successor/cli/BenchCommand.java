@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import net.b4mad.successor.datasets.DatasetsBenchmark;
 import net.b4mad.successor.qwen3.Qwen3Benchmark;
 import net.b4mad.successor.qwen3.Qwen3Config;
 import net.b4mad.successor.qwen3.RandomQwen3;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code successor bench startup|model|import}: measured figures, printed, never asserted in tests. */
+/** {@code successor bench startup|model|import|datasets}: measured figures, printed, never asserted in tests. */
 @Command(
     name = "bench",
     description = {
@@ -35,7 +36,9 @@ import picocli.CommandLine.Parameters;
       "       random BF16 model of Qwen3-0.6B's shape to a temporary directory first.",
       "       With --nf4: NF4 base weights (QLoRA) against float32: bits per base weight, memory, prefill tokens/s.",
       "import: traces_import of a synthetic corpus of OpenAI conversations with tool calls (a few secrets and",
-      "       malformed lines): examples/s and peak heap, then the re-import of the same files."
+      "       malformed lines): examples/s and peak heap, then the re-import of the same files.",
+      "datasets: import, build and validate throughput (examples/s) and peak heap on a synthetic corpus of",
+      "       tool-calling conversations in a temporary workspace."
     })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -43,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
           + "\"capabilities\":{},\"clientInfo\":{\"name\":\"successor-bench\",\"version\":\"1\"}}}";
 
-  @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: startup, model or import.")
+  @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: startup, model, import or datasets.")
   String what;
 
   @Option(names = "--model", paramLabel = "DIR", description = "model: the model directory to measure.")
@@ -60,6 +63,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--nf4", description = "model: compare NF4 base weights with float32 instead.")
   boolean nf4;
+
+  @Option(names = "--examples", defaultValue = "50000", description = "datasets: corpus size (default: ${DEFAULT-VALUE}).")
+  int examples;
 
   @Option(names = "--runs", defaultValue = "5", description = "Repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs;
@@ -78,8 +84,13 @@ public final class BenchCommand implements Callable<Integer> {
     if ("import".equals(what)) {
       return benchImport();
     }
+    if ("datasets".equals(what)) {
+      DatasetsBenchmark.run(examples, 0).forEach((name, value) -> System.out.println(name + ": " + value));
+      return 0;
+    }
     if (!"startup".equals(what)) {
-      throw new IllegalArgumentException("unknown benchmark '" + what + "': the benchmarks are [startup, model, import]");
+      throw new IllegalArgumentException(
+          "unknown benchmark '" + what + "': the benchmarks are [startup, model, import, datasets]");
     }
     Path jar = ownJar();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import net.b4mad.successor.datasets.DatasetsArea;
 import net.b4mad.successor.mcp.RequestCancellations;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.server.PromptLibrary;
@@ -104,6 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
     List<ToolArea> areas = new ArrayList<>();
     areas.add(new WorkspaceArea(opened));
     areas.add(new TracesArea(opened));
+    areas.add(new DatasetsArea(opened));
     extraAreas.forEach(area -> areas.add(area.apply(opened)));
     return areas;
   }

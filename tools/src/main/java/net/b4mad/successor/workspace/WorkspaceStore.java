@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The workspace's SQLite database. WAL mode and a busy timeout let the server and the worker process use it at
@@ -53,8 +55,26 @@ public final class WorkspaceStore {
       throw new StoreException("cannot create the directory for " + file + ": " + e.getMessage(), e);
     }
     WorkspaceStore store = new WorkspaceStore(file);
-    store.migrate(migrations);
-    return store;
+    // Processes opening a brand-new database at the same moment can see SQLITE_BUSY while one of them switches
+    // it to WAL, before the busy timeout applies; a short retry covers that window.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        store.migrate(migrations);
+        return store;
+      } catch (StoreException e) {
+        boolean busy = e.getCause() instanceof SQLiteException sqlite
+            && (sqlite.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
+        if (!busy || attempt == 5) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   public Path file() {

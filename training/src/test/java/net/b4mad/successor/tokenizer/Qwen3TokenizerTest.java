@@ -72,4 +72,13 @@ class Qwen3TokenizerTest {
         assertThrows(IllegalArgumentException.class, () -> Qwen3Tokenizer.load(Path.of("/nonexistent")));
     assertEquals("no tokenizer.json at /nonexistent", e.getMessage());
   }
+
+  @Test
+  void countsAsManyTokensAsItEncodes() throws Exception {
+    String inputs = Files.readString(SharedFixtures.resolve("qwen3-tokenizer/test-vectors.inp"), StandardCharsets.UTF_8);
+    for (String text : inputs.split("\n__ggml_vocab_test__\n", -1)) {
+      assertEquals(tokenizer.encode(text).length, tokenizer.count(text), text);
+    }
+    assertEquals(3, tokenizer.count("<|im_start|>user\n"));
+  }
 }
