@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
       "model: load time, memory, prefill and decode tokens/s (with and without the KV cache) of a model, and",
       "       the same matrix products timed alone in libtorch as the ceiling. Without --model it writes a",
       "       random BF16 model of Qwen3-0.6B's shape to a temporary directory first.",
-      "       With --nf4: NF4 base weights (QLoRA) against float32: bits per base weight, memory, prefill tokens/s."
+      "       With --nf4: NF4 base weights (QLoRA) against float32: bits per base weight, weight sizes and",
+      "       resident memory both ways, prefill tokens/s both ways."
     })
 public final class BenchCommand implements Callable<Integer> {
 
