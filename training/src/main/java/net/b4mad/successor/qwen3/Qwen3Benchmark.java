@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import net.b4mad.successor.device.ComputeDevices;
@@ -28,6 +29,7 @@ public final class Qwen3Benchmark {
 
   public static Figures run(Path modelDir, int promptTokens, int decodeTokens, int repetitions) {
     Map<String, Object> figures = new LinkedHashMap<>();
+    startEngine();
     long rssBefore = residentBytes();
     long start = System.nanoTime();
     try (Qwen3Model model = Qwen3Model.load(modelDir)) {
@@ -60,47 +62,58 @@ public final class Qwen3Benchmark {
   }
 
   /**
-   * NF4 base weights against float32 on the same model: the bits per base weight stored, the weights' size, the
-   * resident memory that loading adds, and prefill throughput, whose difference is the cost of dequantising every
-   * projection on every forward pass. The NF4 model is measured first, in a process that has loaded no model yet;
-   * resident memory is read after a garbage collection, because the float32 tensors that loading quantises and
-   * frees are direct buffers that only a collection returns.
+   * NF4 base weights against float32 on the same model: the bits per base weight stored, the weights' size and
+   * the resident memory that loading adds both ways, and prefill throughput both ways, whose difference is the
+   * cost of dequantising every projection on every forward pass.
+   *
+   * <p>The float32 model is loaded first, the NF4 one beside it, so neither lands in memory the other freed.
+   * Resident memory is read after a garbage collection: the tensors a load reads through (float32 tensors that
+   * NF4 quantises and frees, the mapped checkpoint) are only returned by one.
    */
   public static Figures nf4(Path modelDir, int promptTokens, int repetitions) {
     Map<String, Object> figures = new LinkedHashMap<>();
     startEngine();
-    double nf4Prefill;
     long rssBefore = residentBytesAfterGc();
     long start = System.nanoTime();
-    NDManager manager = NDManager.newBaseManager(ComputeDevices.defaultDevice());
-    Nf4Quantiser quantiser = new Nf4Quantiser(manager);
-    try (Qwen3Model model = Qwen3Model.load(modelDir, manager, quantiser)) {
-      figures.put("nf4_load_seconds", (System.nanoTime() - start) / 1e9);
-      long parameters = Qwen3Layout.parameterCount(model.config());
-      figures.put("nf4_base_weights", quantiser.weights());
-      figures.put("nf4_bits_per_base_weight", quantiser.bitsPerWeight());
-      // As held: the projections at their stored bits, the embedding and norms in float32.
-      figures.put("nf4_weights_mib", ((parameters - quantiser.weights()) * 4 + quantiser.storedBits() / 8) / 1048576.0);
-      figures.put("fp32_weights_mib", parameters * 4 / 1048576.0);
-      figures.put("nf4_resident_mib_added_by_load", (residentBytesAfterGc() - rssBefore) / 1048576.0);
-      int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, model.config().vocabSize()).toArray();
-      nf4Prefill = median(repetitions, () -> timePrefill(model, prompt));
-      figures.put("prefill_tokens", promptTokens);
-      figures.put("nf4_prefill_tokens_per_second", promptTokens / nf4Prefill);
-    }
-    rssBefore = residentBytesAfterGc();
-    start = System.nanoTime();
-    try (Qwen3Model model = Qwen3Model.load(modelDir)) {
+    try (Qwen3Model fp32 = Qwen3Model.load(modelDir)) {
       figures.put("fp32_load_seconds", (System.nanoTime() - start) / 1e9);
-      // Loaded after the NF4 model was freed, into memory the allocator may have kept from it: a lower bound.
-      figures.put("fp32_resident_mib_added_by_load", (residentBytesAfterGc() - rssBefore) / 1048576.0);
-      int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, model.config().vocabSize()).toArray();
-      double fp32Prefill = median(repetitions, () -> timePrefill(model, prompt));
-      figures.put("fp32_prefill_tokens_per_second", promptTokens / fp32Prefill);
-      figures.put("nf4_prefill_time_vs_fp32", nf4Prefill / fp32Prefill);
-      double overheadMs = (nf4Prefill - fp32Prefill) * 1000;
-      figures.put("nf4_extra_ms_per_forward", overheadMs);
-      figures.put("nf4_extra_ms_per_million_base_weights", overheadMs / (quantiser.weights() / 1e6));
+      long rssFp32 = residentBytesAfterGc();
+      figures.put("fp32_resident_mib_added_by_load", (rssFp32 - rssBefore) / 1048576.0);
+
+      start = System.nanoTime();
+      NDManager manager = NDManager.newBaseManager(ComputeDevices.defaultDevice());
+      Nf4Quantiser quantiser = new Nf4Quantiser(manager);
+      try (Qwen3Model nf4 = Qwen3Model.load(modelDir, manager, quantiser)) {
+        figures.put("nf4_load_seconds", (System.nanoTime() - start) / 1e9);
+        figures.put("nf4_resident_mib_added_by_load", (residentBytesAfterGc() - rssFp32) / 1048576.0);
+        long parameters = Qwen3Layout.parameterCount(nf4.config());
+        figures.put("fp32_weights_mib", parameters * 4 / 1048576.0);
+        // As held: the projections at their stored bits, the embedding and norms in float32.
+        figures.put("nf4_weights_mib", ((parameters - quantiser.weights()) * 4 + quantiser.storedBits() / 8) / 1048576.0);
+        figures.put("nf4_base_weights", quantiser.weights());
+        // Four decimals: the share of the constants (0.127 of a bit with double quantisation) is what it shows.
+        figures.put("nf4_bits_per_base_weight", String.format(Locale.ROOT, "%.4f", quantiser.bitsPerWeight()));
+
+        int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, nf4.config().vocabSize()).toArray();
+        // Alternated, so that load from other processes, which drifts over minutes, weighs on both alike.
+        timePrefill(fp32, prompt);
+        timePrefill(nf4, prompt);
+        double[] fp32Samples = new double[repetitions];
+        double[] nf4Samples = new double[repetitions];
+        for (int i = 0; i < repetitions; i++) {
+          fp32Samples[i] = timePrefill(fp32, prompt);
+          nf4Samples[i] = timePrefill(nf4, prompt);
+        }
+        double fp32Prefill = median(fp32Samples);
+        double nf4Prefill = median(nf4Samples);
+        figures.put("prefill_tokens", promptTokens);
+        figures.put("fp32_prefill_tokens_per_second", promptTokens / fp32Prefill);
+        figures.put("nf4_prefill_tokens_per_second", promptTokens / nf4Prefill);
+        figures.put("nf4_prefill_time_vs_fp32", nf4Prefill / fp32Prefill);
+        double overheadMs = (nf4Prefill - fp32Prefill) * 1000;
+        figures.put("nf4_extra_ms_per_forward", overheadMs);
+        figures.put("nf4_extra_ms_per_million_base_weights", overheadMs / (quantiser.weights() / 1e6));
+      }
     }
     figures.put("resident_mib_peak", peakResidentBytes() / 1048576.0);
     return new Figures(figures);
@@ -198,8 +211,14 @@ public final class Qwen3Benchmark {
     for (int i = 0; i < repetitions; i++) {
       samples[i] = timing.getAsDouble();
     }
-    java.util.Arrays.sort(samples);
-    return repetitions % 2 == 1 ? samples[repetitions / 2] : (samples[repetitions / 2 - 1] + samples[repetitions / 2]) / 2;
+    return median(samples);
+  }
+
+  private static double median(double[] samples) {
+    double[] sorted = samples.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   static long residentBytes() {
