@@ -1,5 +1,6 @@
 package net.b4mad.successor.cli;
 
+import java.util.Arrays;
 import net.b4mad.successor.Version;
 import net.b4mad.successor.device.ComputeDevices;
 import picocli.CommandLine;
@@ -26,6 +27,11 @@ public final class Successor implements Runnable {
 
   public static void main(String[] args) {
     ComputeDevices.forceOffline();
+    // An MCP client starts `serve` and waits for the initialize reply; picocli introspects every subcommand
+    // class when it builds the full tree, which cost a fifth of a second, so `serve` is dispatched alone.
+    if (args.length > 0 && args[0].equals("serve")) {
+      System.exit(commandLine(new ServeCommand()).execute(Arrays.copyOfRange(args, 1, args.length)));
+    }
     System.exit(commandLine(new Successor()).execute(args));
   }
 
