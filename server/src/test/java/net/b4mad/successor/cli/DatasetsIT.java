@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import net.b4mad.successor.json.Json;
@@ -48,14 +43,7 @@ class DatasetsIT {
     workspace = dir.resolve("ws");
     Files.createDirectories(workspace);
     Files.write(workspace.resolve("gold.jsonl"), List.of(example("b4-1"), example("b4-2"), example("b4-3")));
-    ServerParameters server =
-        ServerParameters.builder(ServerProcess.JAVA)
-            .args("-jar", ServerProcess.JAR.toString(), "serve", "--workspace", workspace.toString())
-            .build();
-    StdioClientTransport transport = new StdioClientTransport(server, McpJsonDefaults.getMapper());
-    transport.setStdErrorHandler(line -> System.err.println("[server] " + line));
-    client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(120)).build();
-    client.initialize();
+    client = ServerProcess.sdkClient("--workspace", workspace.toString());
   }
 
   @AfterEach

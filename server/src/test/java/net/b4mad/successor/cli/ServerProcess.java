@@ -1,11 +1,17 @@
 package net.b4mad.successor.cli;
 
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -35,6 +41,18 @@ final class ServerProcess implements AutoCloseable {
     stdin = process.getOutputStream();
     pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
     pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
+  }
+
+  /** The MCP SDK's own client, initialized, talking to {@code java -jar successor.jar serve ARGS} over stdio. */
+  static McpSyncClient sdkClient(String... serveArgs) {
+    List<String> args = new ArrayList<>(List.of("-jar", JAR.toString(), "serve"));
+    args.addAll(List.of(serveArgs));
+    StdioClientTransport transport =
+        new StdioClientTransport(ServerParameters.builder(JAVA).args(args).build(), McpJsonDefaults.getMapper());
+    transport.setStdErrorHandler(line -> System.err.println("[server] " + line));
+    McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(120)).build();
+    client.initialize();
+    return client;
   }
 
   /** {@code java -jar successor.jar ARGS}. */

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -33,14 +28,7 @@ class StdioServerIT {
   @BeforeEach
   void start() {
     workspace = dir.resolve("ws");
-    ServerParameters server =
-        ServerParameters.builder(ServerProcess.JAVA)
-            .args("-jar", ServerProcess.JAR.toString(), "serve", "--workspace", workspace.toString())
-            .build();
-    StdioClientTransport transport = new StdioClientTransport(server, McpJsonDefaults.getMapper());
-    transport.setStdErrorHandler(line -> System.err.println("[server] " + line));
-    client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(120)).build();
-    client.initialize();
+    client = ServerProcess.sdkClient("--workspace", workspace.toString());
   }
 
   @AfterEach

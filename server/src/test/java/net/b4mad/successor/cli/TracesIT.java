@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import net.b4mad.successor.json.Json;
@@ -33,15 +28,7 @@ class TracesIT {
 
   @BeforeEach
   void start() {
-    ServerParameters server =
-        ServerParameters.builder(ServerProcess.JAVA)
-            .args("-jar", ServerProcess.JAR.toString(), "serve", "--workspace", dir.resolve("ws").toString(),
-                "--allow-dir", fixtures.toString())
-            .build();
-    StdioClientTransport transport = new StdioClientTransport(server, McpJsonDefaults.getMapper());
-    transport.setStdErrorHandler(line -> System.err.println("[server] " + line));
-    client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(120)).build();
-    client.initialize();
+    client = ServerProcess.sdkClient("--workspace", dir.resolve("ws").toString(), "--allow-dir", fixtures.toString());
   }
 
   @AfterEach
