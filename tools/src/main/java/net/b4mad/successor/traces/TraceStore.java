@@ -26,7 +26,11 @@ public final class TraceStore {
 
   /** The id a conversation gets: {@code tr-} and the first 16 hex digits of its content hash. */
   public static String idFor(List<TraceMessage> messages, List<?> tools) {
-    return "tr-" + contentHash(messages, tools).substring(0, 16);
+    return idFor(contentHash(messages, tools));
+  }
+
+  private static String idFor(String contentHash) {
+    return "tr-" + contentHash.substring(0, 16);
   }
 
   static String contentHash(List<TraceMessage> messages, List<?> tools) {
@@ -35,9 +39,7 @@ public final class TraceStore {
 
   /** Stores a trace under its content id; returns false when it was already stored. */
   public boolean add(Trace trace) {
-    String hash = contentHash(trace.messages(), trace.tools());
-    Trace stored = new Trace("tr-" + hash.substring(0, 16), trace.messages(), trace.tools(), trace.metadata());
-    return store.write(connection -> insert(connection, stored, hash));
+    return store.write(connection -> insert(connection, trace));
   }
 
   /** Stores many traces in one transaction; returns how many were new. */
@@ -46,9 +48,7 @@ public final class TraceStore {
         connection -> {
           int added = 0;
           for (Trace trace : traces) {
-            String hash = contentHash(trace.messages(), trace.tools());
-            Trace stored = new Trace("tr-" + hash.substring(0, 16), trace.messages(), trace.tools(), trace.metadata());
-            if (insert(connection, stored, hash)) {
+            if (insert(connection, trace)) {
               added++;
             }
           }
@@ -56,7 +56,10 @@ public final class TraceStore {
         });
   }
 
-  private static boolean insert(Connection connection, Trace trace, String hash) throws SQLException {
+  /** Inserts the trace under its content id, whatever id it came with. */
+  private static boolean insert(Connection connection, Trace given) throws SQLException {
+    String hash = contentHash(given.messages(), given.tools());
+    Trace trace = new Trace(idFor(hash), given.messages(), given.tools(), given.metadata());
     TraceMetadata meta = trace.metadata();
     try (PreparedStatement insert =
         connection.prepareStatement(

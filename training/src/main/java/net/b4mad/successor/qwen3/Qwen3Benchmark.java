@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import net.b4mad.successor.generation.SamplingSettings;
+import net.b4mad.successor.generation.TokenSampler;
 import net.b4mad.successor.device.ComputeDevices;
 import net.b4mad.successor.quant.Nf4Quantiser;
 
@@ -147,6 +149,7 @@ public final class Qwen3Benchmark {
 
   /** Seconds to produce {@code count} tokens greedily after the prompt (the prompt's own pass not counted). */
   private static double timeDecode(Qwen3Model model, int[] prompt, int count, boolean useCache) {
+    TokenSampler greedy = new TokenSampler(SamplingSettings.greedy(1));
     try (KvCache cache = useCache ? model.newCache() : null) {
       int[] sequence = java.util.Arrays.copyOf(prompt, prompt.length + count);
       int length = prompt.length;
@@ -162,12 +165,7 @@ public final class Qwen3Benchmark {
           if (i == count) {
             break;
           }
-          int next = 0;
-          for (int v = 1; v < last.length; v++) {
-            if (last[v] > last[next]) {
-              next = v;
-            }
-          }
+          int next = greedy.next(last);
           sequence[length++] = next;
           input = useCache ? new int[] {next} : java.util.Arrays.copyOf(sequence, length);
         }
