@@ -27,7 +27,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import net.b4mad.successor.json.Json;
-import net.b4mad.successor.workspace.AtomicFiles;
+import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.workspace.Workspace;
 import tools.jackson.databind.JsonNode;
 

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.json.Json;
 
 /**
@@ -250,42 +251,12 @@ public final class SafetensorsWriter {
     }
   }
 
-  @FunctionalInterface
-  private interface ChannelBody {
-    void writeTo(FileChannel channel) throws IOException;
-  }
-
   /** Readers see the old file or the complete new one; a crash leaves only a stray hidden temporary file. */
-  private static void writeAtomically(Path target, ChannelBody body) {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+  private static void writeAtomically(Path target, AtomicFiles.ChannelBody body) {
     try {
-      Files.createDirectories(dir);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        body.writeTo(channel);
-        channel.force(true);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      syncDirectory(dir);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new UncheckedIOException("the file system of " + target + " cannot rename atomically", e);
+      AtomicFiles.writeChannel(target, body);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e, e);
-    } finally {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException e) {
-        // a leftover hidden temporary file is harmless; the write's own outcome is what matters
-      }
-    }
-  }
-
-  /** Makes the rename durable; where a directory cannot be opened (Windows) the rename is atomic all the same. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // not durable yet, still atomic
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,4 +1,4 @@
-package net.b4mad.successor.workspace;
+package net.b4mad.successor.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
