@@ -84,7 +84,7 @@ public final class LoraAdapter implements AutoCloseable {
     }
     used.add(aKey);
     used.add(bKey);
-    return new LoraProjection(base, load(aKey, manager), load(bKey, manager), config.scale());
+    return new LoraProjection(base, load(aKey, manager), load(bKey, manager), config.scale(), LoraDropout.none());
   }
 
   /** Tensors of the adapter that no module took: a sign that it was trained for another architecture. */

@@ -1,23 +1,23 @@
 package net.b4mad.successor.lora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.norm.Dropout;
 import net.b4mad.successor.qwen3.Projection;
 
 /**
- * A projection with a low-rank update: {@code y = base(x) + scale * (x A^T) B^T}, with A {@code [r, in]} and
- * B {@code [out, r]} as PEFT stores them. The base weight is never changed.
+ * A projection with a low-rank update: {@code y = base(x) + scale * (dropout(x) A^T) B^T}, with A {@code [r, in]}
+ * and B {@code [out, r]} as PEFT stores them. The base weight is never changed. Dropout applies only while
+ * {@link LoraDropout#active()}, i.e. during training steps.
  */
 public final class LoraProjection implements Projection {
 
   private final Projection base;
   private final NDArray a;
   private final NDArray b;
-  // Transposed views made once, so no per-call array lands in the weights' manager.
-  private final NDArray aT;
-  private final NDArray bT;
   private final float scale;
+  private final LoraDropout dropout;
 
-  public LoraProjection(Projection base, NDArray a, NDArray b, double scale) {
+  public LoraProjection(Projection base, NDArray a, NDArray b, double scale, LoraDropout dropout) {
     long rank = a.getShape().get(0);
     if (a.getShape().get(1) != base.inFeatures() || b.getShape().get(0) != base.outFeatures() || b.getShape().get(1) != rank) {
       throw new IllegalArgumentException(
@@ -27,9 +27,8 @@ public final class LoraProjection implements Projection {
     this.base = base;
     this.a = a;
     this.b = b;
-    this.aT = a.transpose();
-    this.bT = b.transpose();
     this.scale = (float) scale;
+    this.dropout = dropout;
   }
 
   public NDArray a() {
@@ -40,9 +39,18 @@ public final class LoraProjection implements Projection {
     return b;
   }
 
+  public Projection base() {
+    return base;
+  }
+
   @Override
   public NDArray apply(NDArray x) {
-    return base.apply(x).add(x.matMul(aT).matMul(bT).mul(scale));
+    NDArray input = dropout.active() ? Dropout.dropout(x, dropout.rate(), true).singletonOrThrow() : x;
+    // torch's linear (x W^T) leaves its result in the input's manager and lets autograd see A and B themselves;
+    // a transposed view made once would be built outside grad mode and carry no gradient back to them.
+    NDArray low = input.getNDArrayInternal().linear(input, a, null).singletonOrThrow();
+    NDArray update = low.getNDArrayInternal().linear(low, b, null).singletonOrThrow();
+    return base.apply(x).add(update.mul(scale));
   }
 
   @Override

@@ -3,8 +3,6 @@ package net.b4mad.successor.qwen3;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +13,7 @@ import java.util.SplittableRandom;
 import net.b4mad.successor.generation.SamplingSettings;
 import net.b4mad.successor.generation.TokenSampler;
 import net.b4mad.successor.device.ComputeDevices;
+import net.b4mad.successor.device.ProcessMemory;
 import net.b4mad.successor.quant.Nf4Quantiser;
 
 /**
@@ -32,12 +31,12 @@ public final class Qwen3Benchmark {
   public static Figures run(Path modelDir, int promptTokens, int decodeTokens, int repetitions) {
     Map<String, Object> figures = new LinkedHashMap<>();
     startEngine();
-    long rssBefore = residentBytes();
+    long rssBefore = ProcessMemory.residentBytes();
     long start = System.nanoTime();
     try (Qwen3Model model = Qwen3Model.load(modelDir)) {
       figures.put("load_seconds", (System.nanoTime() - start) / 1e9);
-      figures.put("resident_mib_after_load", residentBytes() / 1048576.0);
-      figures.put("resident_mib_added_by_load", (residentBytes() - rssBefore) / 1048576.0);
+      figures.put("resident_mib_after_load", ProcessMemory.residentBytes() / 1048576.0);
+      figures.put("resident_mib_added_by_load", (ProcessMemory.residentBytes() - rssBefore) / 1048576.0);
       Qwen3Config config = model.config();
       int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, config.vocabSize()).toArray();
 
@@ -58,7 +57,7 @@ public final class Qwen3Benchmark {
       double decodeCeiling = median(repetitions, () -> timeMatmuls(model.manager(), config, 1));
       figures.put("matmul_only_decode_tokens_per_second", 1 / decodeCeiling);
       figures.put("decode_kv_cache_vs_matmul_ceiling", decodeCeiling / (cached / decodeTokens));
-      figures.put("resident_mib_peak", peakResidentBytes() / 1048576.0);
+      figures.put("resident_mib_peak", ProcessMemory.peakResidentBytes() / 1048576.0);
     }
     return new Figures(figures);
   }
@@ -117,7 +116,7 @@ public final class Qwen3Benchmark {
         figures.put("nf4_extra_ms_per_million_base_weights", overheadMs / (quantiser.weights() / 1e6));
       }
     }
-    figures.put("resident_mib_peak", peakResidentBytes() / 1048576.0);
+    figures.put("resident_mib_peak", ProcessMemory.peakResidentBytes() / 1048576.0);
     return new Figures(figures);
   }
 
@@ -135,7 +134,7 @@ public final class Qwen3Benchmark {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return residentBytes();
+    return ProcessMemory.residentBytes();
   }
 
   private static double timePrefill(Qwen3Model model, int[] prompt) {
@@ -217,27 +216,5 @@ public final class Qwen3Benchmark {
     java.util.Arrays.sort(sorted);
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
-  static long residentBytes() {
-    return statusKilobytes("VmRSS:") * 1024;
-  }
-
-  static long peakResidentBytes() {
-    return statusKilobytes("VmHWM:") * 1024;
-  }
-
-  /** Linux's /proc/self/status; -1 elsewhere. */
-  private static long statusKilobytes(String field) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith(field)) {
-          return Long.parseLong(line.substring(field.length()).replace("kB", "").strip());
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
   }
 }

@@ -164,10 +164,35 @@ public final class Qwen3Model implements AutoCloseable {
    * @return logits {@code [B, T, vocab]}
    */
   public NDArray forward(NDManager step, int[][] tokens, int[][] padding, KvCache cache) {
+    int past = cache == null ? 0 : cache.length();
+    NDArray x = embed(step, tokens);
+    LayerInputs inputs = layerInputs(step, tokens, padding, past);
+    for (int i = 0; i < layers.size(); i++) {
+      x = layers.get(i).apply(x, inputs.cos(), inputs.sin(), rope, inputs.mask(), cache, i);
+    }
+    if (cache != null) {
+      cache.advance(tokens[0].length);
+    }
+    return logits(finalNorm(x));
+  }
+
+  /**
+   * What every decoder layer of one pass over {@code tokens} shares: the rotary tables of the tokens' positions
+   * and the additive attention mask.
+   */
+  public record LayerInputs(NDArray cos, NDArray sin, NDArray mask) {}
+
+  /** @param padding {@code [B][past + T]}, or null when nothing is padded */
+  public LayerInputs layerInputs(NDManager step, int[][] tokens, int[][] padding, int past) {
+    int[][] mask = padding == null ? AttentionMask.allReal(tokens.length, past + tokens[0].length) : padding;
+    NDArray[] cosSin = rope.tables(step, AttentionMask.positions(mask, past, tokens[0].length));
+    return new LayerInputs(cosSin[0], cosSin[1], AttentionMask.additive(step, mask, past, tokens[0].length));
+  }
+
+  /** The token embeddings {@code [B, T, hidden]}, in {@code step}. */
+  public NDArray embed(NDManager step, int[][] tokens) {
     int batch = tokens.length;
     int length = tokens[0].length;
-    int past = cache == null ? 0 : cache.length();
-    int[][] mask = padding == null ? AttentionMask.allReal(batch, past + length) : padding;
     long[] ids = new long[batch * length];
     for (int b = 0; b < batch; b++) {
       if (tokens[b].length != length) {
@@ -184,16 +209,22 @@ public final class Qwen3Model implements AutoCloseable {
     }
     NDArray x = embedTokens.get(new NDIndex("{}", step.create(ids)));
     x.attach(step); // the lookup lands in the embedding's long-lived manager otherwise
-    x = x.reshape(batch, length, config.hiddenSize());
-    NDArray[] cosSin = rope.tables(step, AttentionMask.positions(mask, past, length));
-    NDArray additive = AttentionMask.additive(step, mask, past, length);
-    for (int i = 0; i < layers.size(); i++) {
-      x = layers.get(i).apply(x, cosSin[0], cosSin[1], rope, additive, cache, i);
-    }
-    if (cache != null) {
-      cache.advance(length);
-    }
-    return lmHead.apply(norm.apply(x));
+    return x.reshape(batch, length, config.hiddenSize());
+  }
+
+  /** Decoder layer {@code index} without a cache: training runs it layer by layer to recompute activations. */
+  public NDArray layer(int index, NDArray x, LayerInputs inputs) {
+    return layers.get(index).apply(x, inputs.cos(), inputs.sin(), rope, inputs.mask(), null, index);
+  }
+
+  /** The RMS norm after the last layer. */
+  public NDArray finalNorm(NDArray x) {
+    return norm.apply(x);
+  }
+
+  /** The LM head: logits {@code [..., vocab]} of normed hidden states {@code [..., hidden]}. */
+  public NDArray logits(NDArray hidden) {
+    return lmHead.apply(hidden);
   }
 
   /**

@@ -1,6 +1,7 @@
 package net.b4mad.successor.tokenizer;
 
 import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
@@ -50,6 +51,29 @@ public final class Qwen3Tokenizer implements AutoCloseable {
       result[i] = Math.toIntExact(ids[i]);
     }
     return result;
+  }
+
+  /** Token ids with the index in the text (a Java char index) where each token starts. */
+  public record Offsets(int[] ids, int[] starts) {}
+
+  /** Ids and where each token starts in {@code text}, to tell which tokens fall in a span of the text. */
+  public Offsets encodeWithOffsets(String text) {
+    Encoding encoding = tokenizer.encode(text);
+    long[] ids = encoding.getIds();
+    CharSpan[] spans = encoding.getCharTokenSpans();
+    int[] result = new int[ids.length];
+    int[] starts = new int[ids.length];
+    // The tokenizer counts code points; Java indexes UTF-16 chars, which differ past any character outside the BMP.
+    int codePoint = 0;
+    int index = 0;
+    for (int i = 0; i < ids.length; i++) {
+      result[i] = Math.toIntExact(ids[i]);
+      int start = spans[i] == null ? codePoint : spans[i].getStart();
+      index = text.offsetByCodePoints(index, start - codePoint);
+      codePoint = start;
+      starts[i] = index;
+    }
+    return new Offsets(result, starts);
   }
 
   /**

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import net.b4mad.successor.fixtures.SharedFixtures;
+import net.b4mad.successor.lora.LoraDropout;
 import net.b4mad.successor.lora.LoraProjection;
 import net.b4mad.successor.qwen3.DenseProjection;
 import net.b4mad.successor.qwen3.Projection;
@@ -106,7 +107,7 @@ class Nf4ProjectionTest {
       NDArray bArray = step.create(b, new Shape(base.outFeatures(), 4));
       aArray.setRequiresGradient(true);
       bArray.setRequiresGradient(true);
-      LoraProjection lora = new LoraProjection(base, aArray, bArray, 2.0);
+      LoraProjection lora = new LoraProjection(base, aArray, bArray, 2.0, LoraDropout.none());
       float[] output;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray y = lora.apply(x);
@@ -175,7 +176,8 @@ class Nf4ProjectionTest {
               quantised,
               loraManager.randomNormal(new Shape(4, quantised.inFeatures())),
               loraManager.zeros(new Shape(quantised.outFeatures(), 4)),
-              2.0);
+              2.0,
+              LoraDropout.none());
         })) {
       assertArrayEquals(nf4, model.score(TOKENS), 1e-6);
       assertEquals(64512, quantiser.weights());

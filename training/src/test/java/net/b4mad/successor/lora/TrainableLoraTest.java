@@ -1,0 +1,97 @@
+package net.b4mad.successor.lora;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.List;
+import net.b4mad.successor.fixtures.SharedFixtures;
+import net.b4mad.successor.json.Json;
+import net.b4mad.successor.qwen3.Qwen3Model;
+import net.b4mad.successor.safetensors.SafetensorsFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class TrainableLoraTest {
+
+  private static final Path BASE = SharedFixtures.resolve("qwen3-tiny/tied-bf16");
+  private static final int[] TOKENS = {3, 17, 256, 999, 42, 42, 7, 511, 128};
+  private static final LoraConfig CONFIG =
+      new LoraConfig(8, 16, 0.05, List.of("q_proj", "v_proj", "down_proj"), false, "Qwen/Qwen3-tiny");
+
+  @TempDir Path tmp;
+
+  @Test
+  void aFreshAdapterLeavesTheBaseOutputsUnchanged() {
+    double[] base;
+    try (Qwen3Model model = Qwen3Model.load(BASE)) {
+      base = model.score(TOKENS);
+    }
+    try (NDManager manager = NDManager.newBaseManager()) {
+      TrainableLora lora = TrainableLora.fresh(CONFIG, 1, manager);
+      try (Qwen3Model model = Qwen3Model.load(BASE, manager, lora)) {
+        assertArrayEquals(base, model.score(TOKENS), 0.0);
+        // A is Kaiming-uniform with bound 1/sqrt(in), B is zero
+        NDArray a = lora.parameters().get("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight");
+        NDArray b = lora.parameters().get("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight");
+        double bound = 1 / Math.sqrt(a.getShape().get(1));
+        float max = a.abs().max().getFloat();
+        assertTrue(max <= bound && max > 0.8 * bound, "A within ±" + bound + ", max " + max);
+        assertEquals(0f, b.abs().max().getFloat());
+        assertEquals(2 * 3 * 2, lora.parameters().size(), "A and B for 3 targets in 2 layers");
+      }
+    }
+  }
+
+  /** What training holds in memory and what PEFT-format loading reads back compute the same outputs. */
+  @Test
+  void aSavedAdapterLoadsWithIdenticalOutputs() {
+    Path dir = tmp.resolve("adapter");
+    double[] trained;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      TrainableLora lora = TrainableLora.fresh(CONFIG, 1, manager);
+      try (Qwen3Model model = Qwen3Model.load(BASE, manager, lora)) {
+        lora.parameters().forEach((key, p) ->
+            p.set(manager.randomNormal(0, 0.05f, p.getShape(), p.getDataType()).toFloatArray()));
+        trained = model.score(TOKENS);
+        lora.saveAtomically(dir);
+      }
+    }
+    try (Qwen3Model loaded = LoraAdapter.loadModel(BASE, dir)) {
+      assertArrayEquals(trained, loaded.score(TOKENS), 1e-6);
+    }
+    JsonNode config = Json.readTree(dir.resolve(LoraConfig.FILE));
+    assertEquals("LORA", config.get("peft_type").asString());
+    assertEquals("CAUSAL_LM", config.get("task_type").asString());
+    assertEquals(8, config.get("r").asInt());
+    assertEquals("Qwen/Qwen3-tiny", config.get("base_model_name_or_path").asString());
+    try (SafetensorsFile weights = SafetensorsFile.open(dir.resolve(LoraAdapter.WEIGHTS_FILE))) {
+      assertEquals(List.of(8L, 64L),
+          weights.info("base_model.model.model.layers.1.self_attn.q_proj.lora_A.weight").shape());
+      assertEquals(List.of(64L, 8L),
+          weights.info("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight").shape());
+      assertEquals("pt", weights.metadata().get("format"));
+    }
+  }
+
+  @Test
+  void continuingFromAnAdapterOfAnotherRankIsRefused() {
+    Path dir = tmp.resolve("adapter");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      TrainableLora lora = TrainableLora.fresh(CONFIG, 1, manager);
+      try (Qwen3Model model = Qwen3Model.load(BASE, manager, lora)) {
+        lora.save(dir);
+      }
+    }
+    LoraConfig rank4 = new LoraConfig(4, 8, 0, CONFIG.targetModules(), false, null);
+    NDManager manager = NDManager.newBaseManager();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Qwen3Model.load(BASE, manager, TrainableLora.from(dir, rank4, manager)).close());
+    assertTrue(e.getMessage().contains("expected [4, 64] for rank 4"), e.getMessage());
+  }
+}
