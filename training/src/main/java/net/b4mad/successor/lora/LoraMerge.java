@@ -190,8 +190,9 @@ public final class LoraMerge {
           || !Arrays.equals(b, new long[] {weight[0], lora.r()})) {
         throw new IllegalArgumentException(
             "the adapter in " + adapterDir + " does not fit " + name + " " + Arrays.toString(weight) + ": lora_A is "
-                + Arrays.toString(a) + " and lora_B " + Arrays.toString(b) + " where r = " + lora.r() + " needs ["
-                + lora.r() + ", in] and [out, " + lora.r() + "]; was it trained for another base model?");
+                + Arrays.toString(a) + " and lora_B " + Arrays.toString(b) + " where r = " + lora.r() + " needs "
+                + Arrays.toString(new long[] {lora.r(), weight[weight.length - 1]}) + " and "
+                + Arrays.toString(new long[] {weight[0], lora.r()}) + "; was it trained for another base model?");
       }
       used.add(aKey);
       used.add(bKey);
