@@ -39,7 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class LoraMerge {
 
   /** What a model directory holds besides config and weights that a merged model still needs, when present. */
-  static final List<String> COPIED_FILES =
+  private static final List<String> COPIED_FILES =
       List.of("generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
           "added_tokens.json", "vocab.json", "merges.txt", "chat_template.jinja");
 
