@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
     name = "model",
     mixinStandardHelpOptions = true,
     versionProvider = Successor.VersionProvider.class,
-    description = "Create model directories in Hugging Face layout.",
-    subcommands = {ModelCommand.Init.class, ModelScoreCommand.class})
+    description = "Create, score and merge model directories in Hugging Face layout.",
+    subcommands = {ModelCommand.Init.class, ModelScoreCommand.class, ModelMergeCommand.class})
 public final class ModelCommand implements Runnable {
 
   @Spec CommandSpec spec;

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       InfoCommand.class,
       ModelCommand.class,
+      TrainCommand.class,
       ChatCommand.class,
       GenerateCommand.class,
       BenchCommand.class,

@@ -135,6 +135,11 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     file(name).readFloats(name, into);
   }
 
+  /** Elements {@code [start, start + count)} of a tensor, for streaming it a chunk at a time. */
+  public void readFloats(String name, long start, long count, FloatBuffer into) {
+    file(name).readFloats(name, start, count, into);
+  }
+
   @Override
   public void close() {
     files.forEach(SafetensorsFile::close);

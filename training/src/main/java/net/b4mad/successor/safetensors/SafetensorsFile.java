@@ -153,16 +153,34 @@ public final class SafetensorsFile implements AutoCloseable {
   /** Converts the tensor into {@code into} at its position, which advances; a direct buffer avoids a copy. */
   public void readFloats(String name, FloatBuffer into) {
     TensorInfo info = info(name);
-    if (!info.dtype().readableAsFloat()) {
-      throw new IllegalArgumentException(
-          path + ": tensor '" + name + "' has dtype " + info.dtype() + "; only F32, BF16 and F16 can be read as floats");
-    }
     if (into.remaining() < info.elementCount()) {
       throw new IllegalArgumentException(
           "tensor '" + name + "' has " + info.elementCount() + " elements, the buffer room for " + into.remaining());
     }
-    long position = dataStart + info.begin();
-    long end = dataStart + info.end();
+    readFloats(name, 0, info.elementCount(), into);
+  }
+
+  /**
+   * Converts elements {@code [start, start + count)} of the tensor (row-major) into {@code into}, which advances;
+   * so a tensor can be streamed a chunk at a time instead of being held whole.
+   */
+  public void readFloats(String name, long start, long count, FloatBuffer into) {
+    TensorInfo info = info(name);
+    if (!info.dtype().readableAsFloat()) {
+      throw new IllegalArgumentException(
+          path + ": tensor '" + name + "' has dtype " + info.dtype() + "; only F32, BF16 and F16 can be read as floats");
+    }
+    if (start < 0 || count < 0 || start + count > info.elementCount()) {
+      throw new IllegalArgumentException(
+          "elements " + start + ".." + (start + count) + " lie outside tensor '" + name + "' of " + info.elementCount());
+    }
+    if (into.remaining() < count) {
+      throw new IllegalArgumentException("reading " + count + " elements of tensor '" + name + "', the buffer has room for "
+          + into.remaining());
+    }
+    int size = info.dtype().byteSize();
+    long position = dataStart + info.begin() + start * size;
+    long end = position + count * size;
     try {
       // The file may have shrunk since it was opened; touching a mapping past its end would crash the JVM.
       if (end > channel.size()) {

@@ -105,6 +105,26 @@ class SafetensorsFileTest {
   }
 
   @Test
+  void readsARangeOfElementsForStreaming() {
+    String name = "model.layers.1.mlp.down_proj.weight";
+    for (Path model : List.of(TIED_BF16, UNTIED_F32)) {
+      try (SafetensorsFile file = SafetensorsFile.open(model.resolve("model.safetensors"))) {
+        float[] whole = file.readFloats(name);
+        float[] pieces = new float[whole.length];
+        // an odd chunk size, so pieces start and end mid-row
+        for (int start = 0; start < whole.length; start += 1000) {
+          int count = Math.min(1000, whole.length - start);
+          file.readFloats(name, start, count, FloatBuffer.wrap(pieces, start, count));
+        }
+        assertArrayEquals(whole, pieces);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> file.readFloats(name, whole.length - 1, 2, FloatBuffer.allocate(2)));
+        assertTrue(e.getMessage().contains("lie outside tensor"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
   void decodesFloat16BitPatterns() throws IOException {
     short[] bits = {0x3C00, (short) 0xC000, 0x7BFF, 0x0001, 0x03FF, 0x0400, 0x7C00, (short) 0xFC00, 0x7E00,
         (short) 0x8000, 0x3555, (short) 0x8001};

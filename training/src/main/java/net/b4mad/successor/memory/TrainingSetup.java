@@ -1,0 +1,51 @@
+package net.b4mad.successor.memory;
+
+import java.util.List;
+import net.b4mad.successor.lora.LoraConfig;
+
+/**
+ * What a training run's memory depends on besides the model: LoRA on a 16-bit base or QLoRA on an NF4 base, the
+ * adapter's rank and target projections, modules trained in full (PEFT's {@code modules_to_save}), the micro
+ * batch, the sequence length, and whether activations are checkpointed.
+ */
+public record TrainingSetup(
+    boolean qlora,
+    int rank,
+    List<String> targetModules,
+    List<String> modulesToSave,
+    int batchSize,
+    int sequenceLength,
+    boolean gradientCheckpointing) {
+
+  /** The modules outside the decoder layers that can be trained in full. */
+  public static final List<String> SAVABLE_MODULES = List.of("embed_tokens", "lm_head");
+
+  public TrainingSetup {
+    targetModules = targetModules.stream().distinct().sorted().toList();
+    modulesToSave = modulesToSave.stream().distinct().sorted().toList();
+    if (rank < 1) {
+      throw new IllegalArgumentException("the LoRA rank must be at least 1, got " + rank);
+    }
+    for (String module : targetModules) {
+      if (!LoraConfig.ALL_LINEAR.contains(module)) {
+        throw new IllegalArgumentException(
+            "target module '" + module + "' is not a Qwen3 projection; choose from " + LoraConfig.ALL_LINEAR);
+      }
+    }
+    for (String module : modulesToSave) {
+      if (!SAVABLE_MODULES.contains(module)) {
+        throw new IllegalArgumentException(
+            "module to train in full '" + module + "' is not one of " + SAVABLE_MODULES);
+      }
+    }
+    if (batchSize < 1 || sequenceLength < 1) {
+      throw new IllegalArgumentException(
+          "batch size and sequence length must be positive, got " + batchSize + " and " + sequenceLength);
+    }
+  }
+
+  /** LoRA of the given rank on all seven projections, nothing trained in full, with gradient checkpointing. */
+  public static TrainingSetup allLinear(boolean qlora, int rank, int batchSize, int sequenceLength) {
+    return new TrainingSetup(qlora, rank, LoraConfig.ALL_LINEAR, List.of(), batchSize, sequenceLength, true);
+  }
+}
