@@ -59,10 +59,10 @@ final class EstimateMemoryCommand implements Callable<Integer> {
       description = "Modules trained in full, as PEFT's modules_to_save: embed_tokens, lm_head (default: none).")
   List<String> modulesToSave;
 
-  @Option(names = "--batch", defaultValue = "1", description = "Micro batch size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "1", description = "Micro batch size, as train's --batch-size (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--seq-len", defaultValue = "2048", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-length", defaultValue = "2048", description = "Tokens per sequence, as train's --max-length (default: ${DEFAULT-VALUE}).")
   int seqLen;
 
   @Option(

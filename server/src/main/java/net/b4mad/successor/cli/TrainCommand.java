@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Successor.VersionProvider.class,
     description = "Plan and run LoRA / QLoRA training.",
-    subcommands = {EstimateMemoryCommand.class})
+    subcommands = {TrainRecipeCommand.Sft.class, TrainRecipeCommand.Dpo.class, EstimateMemoryCommand.class})
 public final class TrainCommand implements Runnable {
 
   @Spec CommandSpec spec;

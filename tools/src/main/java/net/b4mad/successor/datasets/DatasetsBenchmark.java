@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +25,7 @@ import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
+import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.traces.Trace;
@@ -133,7 +133,7 @@ public final class DatasetsBenchmark {
           "%.0f MiB live (most retained after a collection), %.0f MiB used before one; max heap %.0f MiB, %d collections",
           heap.maxLive / 1048576.0, heap.maxUsed / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0, heap.collections));
       figures.put("threads", String.valueOf(Runtime.getRuntime().availableProcessors()));
-      delete(dir);
+      AtomicFiles.deleteRecursively(dir);
     }
     return figures;
   }
@@ -244,14 +244,6 @@ public final class DatasetsBenchmark {
         } catch (ListenerNotFoundException e) {
           // already gone
         }
-      }
-    }
-  }
-
-  private static void delete(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
       }
     }
   }

@@ -25,6 +25,8 @@ public final class TrainingPass {
 
   private final Qwen3Model model;
   private final boolean checkpointing;
+  private long forwardNanos;
+  private long backwardNanos;
 
   public TrainingPass(Qwen3Model model, boolean checkpointing) {
     this.model = model;
@@ -43,6 +45,14 @@ public final class TrainingPass {
         : backwardPlain(step, tokens, padding, head, beforeLayer);
   }
 
+  /**
+   * Time spent so far in forward computation (the loss and, with checkpointing, the pass without autograd) and
+   * in backward computation (with checkpointing, including each layer's recomputation), in nanoseconds.
+   */
+  public long[] timings() {
+    return new long[] {forwardNanos, backwardNanos};
+  }
+
   /** The final normed hidden states without autograd, for evaluation and reference scores. */
   public NDArray hidden(NDManager step, int[][] tokens, int[][] padding) {
     Qwen3Model.LayerInputs inputs = model.layerInputs(step, tokens, padding, 0);
@@ -55,6 +65,7 @@ public final class TrainingPass {
 
   private float backwardPlain(NDManager step, int[][] tokens, int[][] padding, Head head, IntConsumer beforeLayer) {
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      long start = System.nanoTime();
       NDArray x = model.embed(step, tokens);
       Qwen3Model.LayerInputs inputs = model.layerInputs(step, tokens, padding, 0);
       for (int i = 0; i < model.layers().size(); i++) {
@@ -63,13 +74,17 @@ public final class TrainingPass {
       }
       NDArray loss = head.loss(model.finalNorm(x));
       float value = loss.getFloat();
+      long forwardEnd = System.nanoTime();
       collector.backward(loss);
+      forwardNanos += forwardEnd - start;
+      backwardNanos += System.nanoTime() - forwardEnd;
       return value;
     }
   }
 
   private float backwardCheckpointed(
       NDManager step, int[][] tokens, int[][] padding, Head head, IntConsumer beforeLayer) {
+    long start = System.nanoTime();
     int layers = model.layers().size();
     Qwen3Model.LayerInputs inputs = model.layerInputs(step, tokens, padding, 0);
     NDArray[] layerInputs = new NDArray[layers + 1];
@@ -80,6 +95,7 @@ public final class TrainingPass {
     }
 
     float value;
+    long forwardEnd;
     NDArray top = layerInputs[layers];
     try (NDManager scope = step.newSubManager()) {
       top.tempAttach(scope);
@@ -87,6 +103,7 @@ public final class TrainingPass {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray loss = head.loss(model.finalNorm(top));
         value = loss.getFloat();
+        forwardEnd = System.nanoTime();
         collector.backward(loss);
       }
     }
@@ -108,6 +125,8 @@ public final class TrainingPass {
         outputGradient = gradientIn(x, step);
       }
     }
+    forwardNanos += forwardEnd - start;
+    backwardNanos += System.nanoTime() - forwardEnd;
     return value;
   }
 
