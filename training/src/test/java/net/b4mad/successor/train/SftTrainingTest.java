@@ -39,6 +39,23 @@ class SftTrainingTest {
     assertTrue(last < 0.05, "eight examples are memorised: loss " + last + " after 120 steps; " + Json.write(metrics));
   }
 
+  /** QLoRA: the same recipe on an NF4 base; the adapter still learns and the stored bits are reported. */
+  @Test
+  void qloraTrainsOnAnNf4Base(@TempDir Path runs) {
+    TrainingConfig config = TrainingConfigs.of(
+        "model", model.toString(), "dataset", data.toString(), "qlora", true, "rank", 8, "lr", 1e-2, "max_steps", 20,
+        "batch_size", 8, "grad_accum", 1, "warmup_ratio", 0.0, "logging_steps", 5, "save_steps", 1000);
+    TrainingRun.Result result = TrainingRun.start(config, runs.resolve("qlora"), () -> false, line -> {});
+
+    List<JsonNode> metrics = RunDirectory.open(runs.resolve("qlora")).metrics();
+    double first = metrics.get(0).get("loss").asDouble();
+    double last = metrics.get(metrics.size() - 1).get("loss").asDouble();
+    assertTrue(last < first / 2, "loss " + first + " -> " + last);
+    // 4.127 for large tensors; these 64-wide ones also pay for a partly used block of 256 absmax constants
+    double bits = (double) result.model().get("nf4_bits_per_weight");
+    assertTrue(bits > 4.12 && bits < 4.15, "bits per base weight " + bits);
+  }
+
   @Test
   void aRunStoppedAndResumedEndsWithTheAdapterOfAnUninterruptedRun(@TempDir Path runs) {
     Object[] settings = {
