@@ -16,6 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import net.b4mad.successor.datasets.DatasetsArea;
+import net.b4mad.successor.jobs.JobBeads;
+import net.b4mad.successor.jobs.JobsArea;
+import net.b4mad.successor.jobs.TrainingJobRunner;
 import net.b4mad.successor.mcp.RequestCancellations;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.server.PromptLibrary;
@@ -106,6 +109,8 @@ public final class ServeCommand implements Callable<Integer> {
     areas.add(new WorkspaceArea(opened));
     areas.add(new TracesArea(opened));
     areas.add(new DatasetsArea(opened));
+    areas.add(new JobsArea(opened, new ProcessWorkerLauncher(opened.root()), JobBeads.NONE,
+        List.of(new TrainingJobRunner())));
     extraAreas.forEach(area -> areas.add(area.apply(opened)));
     return areas;
   }

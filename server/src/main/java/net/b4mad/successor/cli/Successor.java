@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       ChatCommand.class,
       GenerateCommand.class,
       BenchCommand.class,
-      TracesCommand.class
+      TracesCommand.class,
+      WorkerCommand.class
     })
 public final class Successor implements Runnable {
 

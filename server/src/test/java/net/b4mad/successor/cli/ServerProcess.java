@@ -45,12 +45,20 @@ final class ServerProcess implements AutoCloseable {
 
   /** The MCP SDK's own client, initialized, talking to {@code java -jar successor.jar serve ARGS} over stdio. */
   static McpSyncClient sdkClient(String... serveArgs) {
+    return sdkClient(progress -> {}, serveArgs);
+  }
+
+  /** {@link #sdkClient(String...)} that hands every progress notification to {@code progress}. */
+  static McpSyncClient sdkClient(
+      java.util.function.Consumer<io.modelcontextprotocol.spec.McpSchema.ProgressNotification> progress,
+      String... serveArgs) {
     List<String> args = new ArrayList<>(List.of("-jar", JAR.toString(), "serve"));
     args.addAll(List.of(serveArgs));
     StdioClientTransport transport =
         new StdioClientTransport(ServerParameters.builder(JAVA).args(args).build(), McpJsonDefaults.getMapper());
     transport.setStdErrorHandler(line -> System.err.println("[server] " + line));
-    McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(120)).build();
+    McpSyncClient client =
+        McpClient.sync(transport).requestTimeout(Duration.ofSeconds(600)).progressConsumer(progress).build();
     client.initialize();
     return client;
   }

@@ -69,7 +69,29 @@ final class StoreSchema {
                   "ALTER TABLE traces ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0",
                   "CREATE INDEX traces_agent ON traces (agent)",
                   "CREATE INDEX traces_started_at ON traces (started_at)",
-                  "CREATE INDEX traces_session ON traces (session_id)")));
+                  "CREATE INDEX traces_session ON traces (session_id)")),
+          new Migration(
+              3,
+              "jobs: runs as queued work for the worker, with a history of state changes",
+              List.of(
+                  "ALTER TABLE runs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+                  "ALTER TABLE runs ADD COLUMN spec TEXT",
+                  "ALTER TABLE runs ADD COLUMN started_at TEXT",
+                  "ALTER TABLE runs ADD COLUMN finished_at TEXT",
+                  "ALTER TABLE runs ADD COLUMN heartbeat_at TEXT",
+                  "ALTER TABLE runs ADD COLUMN worker_pid INTEGER",
+                  "ALTER TABLE runs ADD COLUMN error TEXT",
+                  "ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",
+                  "ALTER TABLE runs ADD COLUMN resume INTEGER NOT NULL DEFAULT 0",
+                  """
+                  CREATE TABLE run_events (
+                    run_id TEXT NOT NULL REFERENCES runs(id),
+                    at TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    detail TEXT
+                  )""",
+                  "CREATE INDEX runs_queue ON runs (state, priority, created_at)",
+                  "CREATE INDEX run_events_run ON run_events (run_id)")));
 
   private StoreSchema() {}
 }

@@ -42,6 +42,18 @@ public final class ComputeDevices {
     return Engine.getEngine(ENGINE).defaultDevice();
   }
 
+  /**
+   * The memory a training run on the default device can use: the GPU's total memory, or on the CPU the memory
+   * the system reports available (MemAvailable). -1 when unknown.
+   */
+  public static long trainingMemoryBytes() {
+    Device device = defaultDevice();
+    if (device.isGpu()) {
+      return ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getMax();
+    }
+    return ProcessMemory.availableSystemBytes();
+  }
+
   private static ComputeDevice load() {
     forceOffline();
     try {

@@ -21,6 +21,11 @@ public final class ProcessMemory {
     return statusKilobytes("VmHWM:") * 1024;
   }
 
+  /** Memory the system could give to a new workload without swapping ({@code MemAvailable}); -1 where unknown. */
+  public static long availableSystemBytes() {
+    return kilobytes(Path.of("/proc/meminfo"), "MemAvailable:") * 1024;
+  }
+
   /**
    * Starts a new high-water mark at the current resident size (Linux 4.0+: {@code echo 5 >
    * /proc/self/clear_refs}), so one process can measure the peaks of several phases. False where unsupported.
@@ -35,8 +40,12 @@ public final class ProcessMemory {
   }
 
   private static long statusKilobytes(String field) {
+    return kilobytes(Path.of("/proc/self/status"), field);
+  }
+
+  private static long kilobytes(Path file, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(file)) {
         if (line.startsWith(field)) {
           return Long.parseLong(line.substring(field.length()).replace("kB", "").strip());
         }

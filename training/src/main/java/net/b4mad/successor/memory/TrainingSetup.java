@@ -44,6 +44,13 @@ public record TrainingSetup(
     }
   }
 
+  /** The setup of a training run; a DPO micro-batch holds two sequences (chosen and rejected) per pair. */
+  public static TrainingSetup of(net.b4mad.successor.train.TrainingConfig config) {
+    int sequences = config.method().equals("dpo") ? 2 * config.batchSize() : config.batchSize();
+    return new TrainingSetup(config.qlora(), config.rank(), config.targets(), List.of(), sequences, config.maxLength(),
+        config.gradientCheckpointing());
+  }
+
   /** LoRA of the given rank on all seven projections, nothing trained in full, with gradient checkpointing. */
   public static TrainingSetup allLinear(boolean qlora, int rank, int batchSize, int sequenceLength) {
     return new TrainingSetup(qlora, rank, LoraConfig.ALL_LINEAR, List.of(), batchSize, sequenceLength, true);

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import net.b4mad.successor.device.ProcessMemory;
 import net.b4mad.successor.files.AtomicFiles;
@@ -91,16 +90,17 @@ public final class Trainer {
    * Trains from {@code startStep} (0, or the step of the restored checkpoint) to the end.
    *
    * @param stop polled before every step: true saves a checkpoint and returns
-   * @param progress a human-readable line per logged step
+   * @param events a human-readable line per logged step, and each checkpoint
    */
-  public Outcome train(int startStep, BooleanSupplier stop, Consumer<String> progress) {
+  public Outcome train(int startStep, BooleanSupplier stop, TrainingEvents events) {
     Map<String, Object> last = Map.of();
     Window window = new Window();
     int step = startStep;
     while (step < totalSteps) {
       if (stop.getAsBoolean()) {
         saveCheckpoint(step);
-        progress.accept("stopped at step " + step + "; checkpoint saved in " + run.checkpoint(step));
+        events.checkpoint(step, run.checkpoint(step), last);
+        events.progress("stopped at step " + step + "; checkpoint saved in " + run.checkpoint(step));
         return new Outcome("stopped", step, totalSteps, last);
       }
       long start = System.nanoTime();
@@ -136,13 +136,14 @@ public final class Trainer {
       boolean end = step == totalSteps;
       Map<String, Double> eval = step % config.evalSteps() == 0 || end ? evaluate() : Map.of();
       if (step % config.loggingSteps() == 0 || end || !eval.isEmpty()) {
-        last = window.metrics(step, (double) step / stepsPerEpoch, eval);
+        last = window.metrics(step, totalSteps, (double) step / stepsPerEpoch, eval);
         run.appendMetrics(last);
-        progress.accept(progressLine(last));
+        events.progress(progressLine(last));
         window = new Window();
       }
       if (step % config.saveSteps() == 0 || end) {
         saveCheckpoint(step);
+        events.checkpoint(step, run.checkpoint(step), last);
       }
     }
     lora.saveAtomically(run.adapterDir());
@@ -230,9 +231,10 @@ public final class Trainer {
       this.gradNorm = gradNorm;
     }
 
-    Map<String, Object> metrics(int step, double epoch, Map<String, Double> eval) {
+    Map<String, Object> metrics(int step, int totalSteps, double epoch, Map<String, Double> eval) {
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("step", step);
+      metrics.put("total_steps", totalSteps);
       metrics.put("epoch", epoch);
       sums.forEach((key, value) -> metrics.put(key, value / Math.max(1, steps)));
       metrics.put("lr", lr);

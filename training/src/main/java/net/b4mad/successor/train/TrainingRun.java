@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import net.b4mad.successor.device.ComputeDevices;
 import net.b4mad.successor.dpo.DpoObjective;
 import net.b4mad.successor.lora.LoraConfig;
@@ -46,22 +45,22 @@ public final class TrainingRun {
   private TrainingRun() {}
 
   /** Starts a new run in {@code runDir}. */
-  public static Result start(TrainingConfig config, Path runDir, BooleanSupplier stop, Consumer<String> progress) {
-    return execute(RunDirectory.create(runDir, config), Optional.empty(), stop, progress);
+  public static Result start(TrainingConfig config, Path runDir, BooleanSupplier stop, TrainingEvents events) {
+    return execute(RunDirectory.create(runDir, config), Optional.empty(), stop, events);
   }
 
   /** Continues the run in {@code runDir} from its latest checkpoint (from the start when it has none). */
-  public static Result resume(Path runDir, BooleanSupplier stop, Consumer<String> progress) {
+  public static Result resume(Path runDir, BooleanSupplier stop, TrainingEvents events) {
     RunDirectory run = RunDirectory.open(runDir);
     Optional<Integer> checkpoint = run.latestCheckpoint();
     run.truncateMetrics(checkpoint.orElse(0));
-    progress.accept(checkpoint.map(step -> "resuming " + runDir + " from step " + step)
+    events.progress(checkpoint.map(step -> "resuming " + runDir + " from step " + step)
         .orElse("no checkpoint in " + runDir + " yet: starting it from the beginning"));
-    return execute(run, checkpoint, stop, progress);
+    return execute(run, checkpoint, stop, events);
   }
 
   private static Result execute(
-      RunDirectory run, Optional<Integer> checkpoint, BooleanSupplier stop, Consumer<String> progress) {
+      RunDirectory run, Optional<Integer> checkpoint, BooleanSupplier stop, TrainingEvents events) {
     TrainingConfig config = run.config();
     Path modelDir = Path.of(config.model());
     if (!Files.isRegularFile(modelDir.resolve("tokenizer.json"))) {
@@ -90,14 +89,14 @@ public final class TrainingRun {
           : SftObjective.load(model, encoder, files, config.maxLength(), config.batchSize());
       Trainer trainer = new Trainer(config, model, lora, objective, run);
       Map<String, Object> modelReport = modelReport(model, lora, quantiser);
-      progress.accept(String.format(java.util.Locale.ROOT,
+      events.progress(String.format(java.util.Locale.ROOT,
           "%s on %s: %d trainable parameters (rank %d on %s), %d steps of %d micro-batches of %d, %s",
           config.method(), modelDir, lora.parameterCount(), loraConfig.r(), loraConfig.targetModules(),
           trainer.totalSteps(), config.gradAccum(), config.batchSize(), objective.dataReport()));
       if (checkpoint.isPresent()) {
         trainer.restore(checkpoint.get());
       }
-      Trainer.Outcome outcome = trainer.train(checkpoint.orElse(0), stop, progress);
+      Trainer.Outcome outcome = trainer.train(checkpoint.orElse(0), stop, events);
       Result result = new Result(outcome.status(), run.dir(),
           outcome.status().equals("completed") ? run.adapterDir() : null,
           outcome.step(), outcome.totalSteps(), outcome.lastMetrics(), objective.dataReport(), modelReport);

@@ -1,0 +1,55 @@
+package net.b4mad.successor.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import net.b4mad.successor.jobs.JobBeads;
+import net.b4mad.successor.jobs.JobWorker;
+import net.b4mad.successor.jobs.TrainingJobRunner;
+import net.b4mad.successor.workspace.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code successor worker}: runs the workspace's queued jobs one at a time and exits when none are left. The
+ * server starts it detached when it queues a job; starting it by hand is harmless (a second worker finds the
+ * lock taken and exits). SIGTERM stops the running job at its next step with a checkpoint, resumable.
+ */
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    versionProvider = Successor.VersionProvider.class,
+    description = {
+      "Run the workspace's queued jobs (training runs) one at a time, then exit.",
+      "The server starts one in the background when it queues a job; it survives the server."
+    })
+public final class WorkerCommand implements Callable<Integer> {
+
+  private static final long STOP_GRACE_MINUTES = 30;
+
+  @Mixin WorkspaceOption workspace;
+
+  @Override
+  public Integer call() {
+    Workspace opened = Workspace.open(workspace.directory(), List.of());
+    JobWorker worker = new JobWorker(opened, List.of(new TrainingJobRunner()), JobBeads.NONE, System.err::println);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      worker.shutdown();
+      try {
+        finished.await(STOP_GRACE_MINUTES, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "successor-worker-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      int ran = worker.drain();
+      System.err.println("successor worker: ran " + ran + " job(s); the queue is empty");
+      return 0;
+    } finally {
+      finished.countDown();
+    }
+  }
+}
