@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import net.b4mad.successor.beads.Beads;
+import net.b4mad.successor.beads.BeadsArea;
 import net.b4mad.successor.datasets.DatasetsArea;
 import net.b4mad.successor.mcp.RequestCancellations;
 import net.b4mad.successor.mcp.ToolArea;
@@ -51,6 +53,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin WorkspaceOption workspace;
+
+  @Mixin BeadsOptions beadsOptions;
 
   @Option(
       names = "--allow-dir",
@@ -106,6 +110,9 @@ public final class ServeCommand implements Callable<Integer> {
     areas.add(new WorkspaceArea(opened));
     areas.add(new TracesArea(opened));
     areas.add(new DatasetsArea(opened));
+    Beads beads = beadsOptions.open(opened);
+    LOG.info("beads: {}", beads);
+    areas.add(new BeadsArea(beads));
     extraAreas.forEach(area -> areas.add(area.apply(opened)));
     return areas;
   }
