@@ -21,9 +21,12 @@ final class ProcessWorkerLauncher implements WorkerLauncher {
   static final String LOG = "worker.log";
 
   private final Path workspace;
+  private final List<String> beadsArguments;
 
-  ProcessWorkerLauncher(Path workspace) {
+  /** @param beadsArguments how the worker reaches the beads the server uses ({@code --beads ...}) */
+  ProcessWorkerLauncher(Path workspace, List<String> beadsArguments) {
     this.workspace = workspace;
+    this.beadsArguments = List.copyOf(beadsArguments);
   }
 
   @Override
@@ -43,6 +46,7 @@ final class ProcessWorkerLauncher implements WorkerLauncher {
       command.addAll(List.of("-cp", System.getProperty("java.class.path"), Successor.class.getName()));
     }
     command.addAll(List.of("worker", "--workspace", workspace.toString()));
+    command.addAll(beadsArguments);
     try {
       new ProcessBuilder(command)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import net.b4mad.successor.beads.Beads;
+import net.b4mad.successor.beads.BeadsArea;
 import net.b4mad.successor.datasets.DatasetsArea;
-import net.b4mad.successor.jobs.JobBeads;
+import net.b4mad.successor.jobs.JobStore;
+import net.b4mad.successor.jobs.TrackingBeads;
 import net.b4mad.successor.jobs.JobsArea;
 import net.b4mad.successor.jobs.TrainingJobRunner;
 import net.b4mad.successor.mcp.RequestCancellations;
@@ -54,6 +57,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin WorkspaceOption workspace;
+
+  @Mixin BeadsOptions beadsOptions;
 
   @Option(
       names = "--allow-dir",
@@ -109,8 +114,11 @@ public final class ServeCommand implements Callable<Integer> {
     areas.add(new WorkspaceArea(opened));
     areas.add(new TracesArea(opened));
     areas.add(new DatasetsArea(opened));
-    areas.add(new JobsArea(opened, new ProcessWorkerLauncher(opened.root()), JobBeads.NONE,
-        List.of(new TrainingJobRunner())));
+    Beads beads = beadsOptions.open(opened);
+    LOG.info("beads: {}", beads);
+    areas.add(new BeadsArea(beads));
+    areas.add(new JobsArea(opened, new ProcessWorkerLauncher(opened.root(), beadsOptions.arguments()),
+        new TrackingBeads(beads, new JobStore(opened.store())), List.of(new TrainingJobRunner())));
     extraAreas.forEach(area -> areas.add(area.apply(opened)));
     return areas;
   }

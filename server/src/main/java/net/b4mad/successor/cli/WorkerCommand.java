@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import net.b4mad.successor.jobs.JobBeads;
+import net.b4mad.successor.jobs.JobStore;
+import net.b4mad.successor.jobs.TrackingBeads;
 import net.b4mad.successor.jobs.JobWorker;
 import net.b4mad.successor.jobs.TrainingJobRunner;
 import net.b4mad.successor.workspace.Workspace;
@@ -30,10 +32,13 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Mixin WorkspaceOption workspace;
 
+  @Mixin BeadsOptions beadsOptions;
+
   @Override
   public Integer call() {
     Workspace opened = Workspace.open(workspace.directory(), List.of());
-    JobWorker worker = new JobWorker(opened, List.of(new TrainingJobRunner()), JobBeads.NONE, System.err::println);
+    JobBeads beads = new TrackingBeads(beadsOptions.open(opened), new JobStore(opened.store()));
+    JobWorker worker = new JobWorker(opened, List.of(new TrainingJobRunner()), beads, System.err::println);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       worker.shutdown();

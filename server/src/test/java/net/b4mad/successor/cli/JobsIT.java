@@ -130,6 +130,13 @@ class JobsIT {
       assertTrue(logs.get(logs.size() - 1).toString().contains("succeeded: 12 steps"), logs.toString());
       List<?> jobs = (List<?>) call(client, "job_list", Map.of("state", "succeeded")).get("jobs");
       assertEquals(2, jobs.size());
+
+      Map<?, ?> bead = call(client, "bead_show", Map.of("id", first.get("bead_id")));
+      assertEquals("closed", bead.get("status"), bead.toString());
+      assertTrue(bead.get("close_reason").toString().startsWith("12 steps, loss "), bead.toString());
+      assertTrue(((List<?>) bead.get("labels")).containsAll(List.of("successor", "sft")), bead.toString());
+      assertTrue(bead.get("notes").toString().contains("Checkpoint at step 6"), bead.toString());
+      assertTrue(bead.get("description").toString().contains("\"max_steps\" : 12"), bead.toString());
     } finally {
       client.closeGracefully();
     }
@@ -150,12 +157,14 @@ class JobsIT {
       Map<?, ?> failed = call(client, "job_status", Map.of("job_id", job));
       assertEquals("failed", failed.get("state"), failed.toString());
       assertTrue(failed.get("error").toString().contains("job_resume"), failed.get("error").toString());
+      assertEquals("blocked", call(client, "bead_show", Map.of("id", failed.get("bead_id"))).get("status"));
       call(client, "job_resume", Map.of("job_id", job));
       Map<?, ?> done = call(client, "job_wait", Map.of("job_id", job, "timeout_s", 300));
       assertEquals("succeeded", done.get("state"), done.toString());
       assertEquals(40, step(done));
       List<String> metrics = Files.readAllLines(Path.of(done.get("run_dir").toString()).resolve("metrics.jsonl"));
       assertEquals(40, metrics.size(), "resumed from the checkpoint, each step logged once");
+      assertEquals("closed", call(client, "bead_show", Map.of("id", done.get("bead_id"))).get("status"));
     } finally {
       client.closeGracefully();
     }

@@ -8,6 +8,8 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import net.b4mad.successor.beads.BeadsArea;
+import net.b4mad.successor.beads.EmbeddedBeads;
 import net.b4mad.successor.datasets.DatasetsArea;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
@@ -32,7 +34,8 @@ class ToolSchemasTest {
 
   private List<ToolArea> areas() {
     Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
-    return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), new DatasetsArea(workspace));
+    return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), new DatasetsArea(workspace),
+        new BeadsArea(new EmbeddedBeads(workspace.root())));
   }
 
   @Test

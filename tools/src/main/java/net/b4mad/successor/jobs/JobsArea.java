@@ -305,8 +305,10 @@ public final class JobsArea implements ToolArea {
   }
 
   private Object estimate(ToolCall call) {
-    @SuppressWarnings("unchecked")
-    List<String> targets = (List<String>) call.arguments().getOrDefault("targets", net.b4mad.successor.lora.LoraConfig.ALL_LINEAR);
+    List<String> targets = call.strings("targets");
+    if (targets.isEmpty()) {
+      targets = net.b4mad.successor.lora.LoraConfig.ALL_LINEAR;
+    }
     double gib = call.arguments().get("memory_gib") instanceof Number n ? n.doubleValue() : 24;
     try {
       TrainingSetup setup = new TrainingSetup(call.bool("qlora", false), (int) call.integer("rank", 16), targets,

@@ -1,5 +1,7 @@
 package net.b4mad.successor.mcp;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The arguments of one tool call (already validated against the input schema) and its context. */
@@ -22,5 +24,14 @@ public record ToolCall(Map<String, Object> arguments, ToolContext context) {
   public long integer(String name, long fallback) {
     Object value = arguments.get(name);
     return value instanceof Number n ? n.longValue() : fallback;
+  }
+
+  /** An array argument's items as text; empty when it is absent. */
+  public List<String> strings(String name) {
+    List<String> strings = new ArrayList<>();
+    if (arguments.get(name) instanceof List<?> list) {
+      list.forEach(item -> strings.add(String.valueOf(item)));
+    }
+    return strings;
   }
 }

@@ -9,7 +9,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -322,7 +321,7 @@ public final class TracesArea implements ToolArea {
     Path path = workspace.allowedRoots().resolve(call.string("path", null));
     TraceImport.Options options =
         new TraceImport.Options(
-            call.string("format", null), call.string("agent", null), strings(call, "tags"), scrubber(call));
+            call.string("format", null), call.string("agent", null), call.strings("tags"), scrubber(call));
     return new TraceImport(store()).run(path, options, call.context());
   }
 
@@ -351,7 +350,7 @@ public final class TracesArea implements ToolArea {
             given.outcome() != null ? given.outcome() : own.outcome(),
             own.tags());
     Map<String, Integer> scrubbed = new TreeMap<>();
-    TraceImport.Options options = new TraceImport.Options(null, call.string("agent", null), strings(call, "tags"), scrubber(call));
+    TraceImport.Options options = new TraceImport.Options(null, call.string("agent", null), call.strings("tags"), scrubber(call));
     Trace prepared = options.apply(new Trace(null, trace.messages(), trace.tools(), metadata), scrubbed);
     boolean stored = store().add(prepared);
     return new LoggedTrace(
@@ -428,14 +427,5 @@ public final class TracesArea implements ToolArea {
 
   private static SecretScrubber scrubber(ToolCall call) {
     return call.bool("keep_emails", false) ? SecretScrubber.keepingEmails() : SecretScrubber.all();
-  }
-
-  private static List<String> strings(ToolCall call, String name) {
-    Object value = call.arguments().get(name);
-    List<String> strings = new ArrayList<>();
-    if (value instanceof List<?> list) {
-      list.forEach(item -> strings.add(String.valueOf(item)));
-    }
-    return strings;
   }
 }
