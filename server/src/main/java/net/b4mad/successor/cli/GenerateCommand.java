@@ -2,17 +2,13 @@ package net.b4mad.successor.cli;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import net.b4mad.successor.chat.Conversation;
 import net.b4mad.successor.chat.ParsedCompletion;
-import net.b4mad.successor.chat.Qwen3ChatTemplate;
 import net.b4mad.successor.chat.ToolCallParser;
-import net.b4mad.successor.generation.Generation;
+import net.b4mad.successor.generation.ChatGeneration;
 import net.b4mad.successor.generation.GenerationConfig;
-import net.b4mad.successor.generation.Generator;
 import net.b4mad.successor.generation.SamplingSettings;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.lora.LoraAdapter;
@@ -70,19 +66,11 @@ public final class GenerateCommand implements Callable<Integer> {
             seed,
             maxNewTokens);
     Conversation read = Conversation.read(chat);
-    Conversation conversation = new Conversation(read.messages(), read.tools(), true, read.enableThinking());
-    String prompt = Qwen3ChatTemplate.render(conversation).text();
     try (Qwen3Tokenizer tokenizer = Qwen3Tokenizer.load(model);
         Qwen3Model loaded = LoraAdapter.loadModel(model, adapter)) {
-      Set<Integer> stopIds = new LinkedHashSet<>(loaded.config().eosTokenIds());
-      stopIds.addAll(defaults.eosTokenIds());
-      stopIds.add(tokenizer.tokenId("<|im_end|>"));
-      stopIds.add(tokenizer.tokenId("<|endoftext|>"));
-      int[] promptIds = tokenizer.encode(prompt);
-      long start = System.nanoTime();
-      Generation generation = new Generator(loaded).generate(promptIds, settings, stopIds, !noCache, () -> false);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      String completion = tokenizer.decode(generation.tokens());
+      ChatGeneration.Completion generation =
+          new ChatGeneration(loaded, tokenizer, model).complete(read, settings, !noCache, () -> false);
+      String completion = generation.text();
       ParsedCompletion parsed = ToolCallParser.parse(completion);
 
       Map<String, Object> result = new LinkedHashMap<>();
@@ -95,8 +83,8 @@ public final class GenerateCommand implements Callable<Integer> {
       result.put("parse_errors", parsed.errors());
       result.put("stop_reason", generation.stopReason());
       result.put("prompt_tokens", generation.promptTokens());
-      result.put("completion_tokens", generation.tokens().length);
-      result.put("tokens_per_second", generation.tokens().length / seconds);
+      result.put("completion_tokens", generation.completionTokens());
+      result.put("tokens_per_second", generation.completionTokens() / generation.seconds());
       System.out.println(Json.writePretty(result));
     }
     return 0;
