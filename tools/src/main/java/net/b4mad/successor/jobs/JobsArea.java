@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.b4mad.successor.datasets.DatasetStore;
 import net.b4mad.successor.device.ComputeDevices;
+import net.b4mad.successor.charts.LossCurve;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.mcp.ToolCall;

@@ -1,18 +1,11 @@
-package net.b4mad.successor.jobs;
+package net.b4mad.successor.charts;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import tools.jackson.databind.JsonNode;
 
 /** The loss (and eval loss) over the steps of a run, drawn as a PNG with the JDK's own imaging, headless. */
@@ -25,17 +18,10 @@ public final class LossCurve {
   private LossCurve() {}
 
   public static byte[] png(List<JsonNode> metrics, String title) {
-    System.setProperty("java.awt.headless", "true");
     List<double[]> loss = series(metrics, "loss");
     List<double[]> evalLoss = series(metrics, "eval_loss");
-    BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, WIDTH, HEIGHT);
-    g.setColor(Color.DARK_GRAY);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    g.drawString(title, MARGIN, 20);
+    PngCanvas canvas = new PngCanvas(WIDTH, HEIGHT, title);
+    Graphics2D g = canvas.g;
     g.drawLine(MARGIN, HEIGHT - MARGIN, WIDTH - 16, HEIGHT - MARGIN);
     g.drawLine(MARGIN, 32, MARGIN, HEIGHT - MARGIN);
     List<double[]> all = new ArrayList<>(loss);
@@ -50,17 +36,10 @@ public final class LossCurve {
       g.drawString("step " + (long) maxStep, WIDTH - 90, HEIGHT - MARGIN + 20);
       g.drawString(String.format(Locale.ROOT, "%.3g", box[2]), 4, 40);
       g.drawString(String.format(Locale.ROOT, "%.3g", box[1]), 4, HEIGHT - MARGIN);
-      plot(g, loss, box, new Color(0x1f, 0x77, 0xb4), "loss", 0);
-      plot(g, evalLoss, box, new Color(0xd6, 0x27, 0x28), "eval loss", 1);
+      plot(g, loss, box, PngCanvas.PALETTE[0], "loss", 0);
+      plot(g, evalLoss, box, PngCanvas.PALETTE[1], "eval loss", 1);
     }
-    g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return canvas.png();
   }
 
   private static void plot(Graphics2D g, List<double[]> points, double[] box, Color color, String label, int row) {
