@@ -50,7 +50,7 @@ final class TrainingOptions {
   @Option(names = "--alpha", description = "lora_alpha. Default: 2 x rank.")
   Double alpha;
 
-  @Option(names = "--dropout", description = "lora_dropout. Default: 0.05.")
+  @Option(names = "--dropout", description = "lora_dropout. Default: 0 (as PEFT).")
   Double dropout;
 
   @Option(names = "--targets", split = ",", paramLabel = "MODULE",

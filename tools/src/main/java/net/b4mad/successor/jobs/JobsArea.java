@@ -62,7 +62,7 @@ public final class JobsArea implements ToolArea {
       "qlora": {"type": "boolean", "default": false, "description": "Quantise the base to 4-bit NF4 (QLoRA): about a quarter of the base's memory, a little slower."},
       "rank": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 16, "description": "LoRA rank r."},
       "alpha": {"type": "number", "exclusiveMinimum": 0, "description": "lora_alpha; default 2 x rank."},
-      "dropout": {"type": "number", "minimum": 0, "maximum": 0.99, "default": 0.05, "description": "lora_dropout."},
+      "dropout": {"type": "number", "minimum": 0, "maximum": 0.99, "default": 0, "description": "lora_dropout (0.05-0.1 regularises small datasets, at some speed)."},
       "targets": {"type": "array", "items": {"type": "string", "enum": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]}, "description": "Projections to adapt; default all seven."},
       "rslora": {"type": "boolean", "default": false, "description": "Rank-stabilised scaling alpha/sqrt(r)."},
       "lr": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "Peak learning rate; default $LR."},
