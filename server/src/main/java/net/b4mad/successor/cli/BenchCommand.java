@@ -66,6 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--conversations", defaultValue = "50000", description = "import: corpus size (default: ${DEFAULT-VALUE}).")
   int conversations;
 
+  @Option(names = "--setting", paramLabel = "S",
+      description = "train: measure only this setting (lora, lora_checkpointed, qlora, qlora_checkpointed) on --model.")
+  String setting;
+
   @Option(names = "--nf4", description = "model: compare NF4 base weights with float32 instead.")
   boolean nf4;
 
@@ -160,11 +164,33 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int benchTrain() throws IOException {
+  /**
+   * Each setting runs in a child process of its own ({@code bench train --setting S --model DIR}), so that the
+   * peak memory it reports is its own and not what an earlier setting left allocated.
+   */
+  private int benchTrain() throws Exception {
+    if (setting != null) {
+      TrainingBenchmark.measureSetting(model, setting, runs).forEach((name, value) ->
+          System.out.println(name + ": " + String.format(Locale.ROOT, "%.3f", value)));
+      return 0;
+    }
     Path temporary = Files.createTempDirectory("successor-bench-train");
     try {
-      TrainingBenchmark.run(temporary, runs).forEach((name, value) ->
-          System.out.println(name + ": " + (value instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : value)));
+      Path modelDir = TrainingBenchmark.writeModel(temporary);
+      TrainingBenchmark.header().forEach((name, value) -> System.out.println(name + ": " + value));
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      for (String each : TrainingBenchmark.SETTINGS) {
+        Process child = new ProcessBuilder(java, "-jar", ownJar().toString(), "bench", "train", "--setting", each,
+            "--model", modelDir.toString(), "--runs", Integer.toString(runs))
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (child.waitFor() != 0) {
+          throw new IllegalStateException("the " + each + " measurement failed: " + output);
+        }
+        output.lines().forEach(line -> System.out.println(each + "." + line));
+      }
+      TrainingBenchmark.paddingEfficiency().forEach((name, value) ->
+          System.out.println(name + ": " + String.format(Locale.ROOT, "%.3f", value)));
     } finally {
       AtomicFiles.deleteRecursively(temporary);
     }

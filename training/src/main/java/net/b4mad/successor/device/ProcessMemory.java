@@ -26,19 +26,6 @@ public final class ProcessMemory {
     return kilobytes(Path.of("/proc/meminfo"), "MemAvailable:") * 1024;
   }
 
-  /**
-   * Starts a new high-water mark at the current resident size (Linux 4.0+: {@code echo 5 >
-   * /proc/self/clear_refs}), so one process can measure the peaks of several phases. False where unsupported.
-   */
-  public static boolean resetPeak() {
-    try {
-      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-      return true;
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return false;
-    }
-  }
-
   private static long statusKilobytes(String field) {
     return kilobytes(Path.of("/proc/self/status"), field);
   }

@@ -28,7 +28,7 @@ import net.b4mad.successor.safetensors.SafetensorsWriter;
  * sequences of 512 tokens, LoRA rank 16 on all seven projections. For LoRA and QLoRA, with and without gradient
  * checkpointing: tokens/s, ms per step split into forward, backward and optimizer, peak resident memory.
  *
- * <p>Utilisation: the achieved FLOP/s, counted as {@code 6 x} the forward FLOPs per token (the usual model-FLOPs
+ * <p>Utilisation: the achieved FLOP/s, counted as 3 x the forward FLOPs per token, i.e. 6N (the usual model-FLOPs
  * convention: forward 2N, backward 4N), over the FLOP/s of the same matrix products (every projection, the LM
  * head, the attention products) run directly through DJL in this process. LoRA's backward computes no weight
  * gradient for the frozen base, so the FLOPs actually performed are about 4N per token (6N with checkpointing's
@@ -44,38 +44,46 @@ public final class TrainingBenchmark {
 
   private TrainingBenchmark() {}
 
-  /** Writes the model to {@code workDir} and measures; {@code steps} measured steps per setting after one warm-up. */
-  public static Map<String, Object> run(Path workDir, int steps) {
+  /** The measured settings, each best run in a fresh process so that its peak memory is its own. */
+  public static final List<String> SETTINGS = List.of("lora", "lora_checkpointed", "qlora", "qlora_checkpointed");
+
+  /** Writes the benchmark's random model (float32) to {@code workDir/model}. */
+  public static Path writeModel(Path workDir) {
     Path modelDir = workDir.resolve("model");
     RandomQwen3.write(modelDir, SHAPE, 1, null, SafetensorsWriter.DEFAULT_MAX_SHARD_BYTES);
+    return modelDir;
+  }
+
+  /** What the figures describe. */
+  public static Map<String, Object> header() {
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("shape", "hidden 512, 8 layers, 8/4 heads x 64, intermediate 1536, vocab 8320, batch 4 x 512 tokens,"
         + " LoRA rank 16 on all linear layers, " + Runtime.getRuntime().availableProcessors() + " CPU threads");
+    figures.put("forward_gflop_per_token", forwardFlopsPerToken(SHAPE, SEQUENCE) / 1e9);
+    return figures;
+  }
+
+  /**
+   * One setting ({@link #SETTINGS}): {@code steps} measured steps after one warm-up, medians, with the matrix
+   * products' ceiling timed beside each step and the utilisation against it.
+   */
+  public static Map<String, Double> measureSetting(Path modelDir, String setting, int steps) {
+    if (!SETTINGS.contains(setting)) {
+      throw new IllegalArgumentException("unknown setting '" + setting + "'; the settings are " + SETTINGS);
+    }
+    boolean checkpointing = setting.endsWith("_checkpointed");
+    Map<String, Double> figures = measure(modelDir, setting.startsWith("qlora"), checkpointing, steps);
     double forwardFlopsPerToken = forwardFlopsPerToken(SHAPE, SEQUENCE);
-    figures.put("forward_gflop_per_token", forwardFlopsPerToken / 1e9);
-    double ceiling;
-    try (NDManager manager = NDManager.newBaseManager(ComputeDevices.defaultDevice())) {
-      ceiling = matmulFlopsPerSecond(manager, steps);
-    }
-    figures.put("matmul_ceiling_gflop_s", ceiling / 1e9);
-    for (boolean qlora : new boolean[] {true, false}) {
-      for (boolean checkpointing : new boolean[] {false, true}) {
-        String name = (qlora ? "qlora" : "lora") + (checkpointing ? "_checkpointed" : "");
-        Map<String, Double> setting = measure(modelDir, qlora, checkpointing, steps);
-        double tokensPerSecond = setting.get("tokens_per_s");
-        // forwardFlopsPerToken is 2N: training is counted as 6N, LoRA performs 4N (6N when recomputing)
-        setting.put("utilisation_6n", 3 * forwardFlopsPerToken * tokensPerSecond / ceiling);
-        setting.put("utilisation_performed",
-            (checkpointing ? 3 : 2) * forwardFlopsPerToken * tokensPerSecond / ceiling);
-        setting.forEach((key, value) -> figures.put(name + "." + key, value));
-      }
-    }
-    figures.putAll(paddingEfficiency());
+    double tokensPerSecond = figures.get("tokens_per_s");
+    double ceiling = figures.get("matmul_ceiling_gflop_s") * 1e9;
+    // forwardFlopsPerToken is 2N: training is counted as 6N; LoRA performs 4N (6N when recomputing)
+    figures.put("utilisation_6n", 3 * forwardFlopsPerToken * tokensPerSecond / ceiling);
+    figures.put("utilisation_performed", (checkpointing ? 3 : 2) * forwardFlopsPerToken * tokensPerSecond / ceiling);
     return figures;
   }
 
   private static Map<String, Double> measure(Path modelDir, boolean qlora, boolean checkpointing, int steps) {
-    ProcessMemory.resetPeak();
+    double startRss = ProcessMemory.residentBytes() / 1048576.0;
     LoraConfig config = new LoraConfig(RANK, 2 * RANK, 0.0, LoraConfig.ALL_LINEAR, false, null);
     NDManager manager = NDManager.newBaseManager(ComputeDevices.defaultDevice());
     TrainableLora lora = TrainableLora.fresh(config, 1, manager);
@@ -83,13 +91,18 @@ public final class TrainingBenchmark {
     try (Qwen3Model model = Qwen3Model.load(modelDir, manager,
             (module, base) -> lora.apply(module, quantiser == null ? base : quantiser.apply(module, base)));
         AdamW optimizer = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 0), lora.parameters(), manager)) {
+      double loaded = ProcessMemory.residentBytes() / 1048576.0;
       TrainingPass pass = new TrainingPass(model, checkpointing);
       TokenBatch batch = TokenBatch.of(randomSequences(new SplittableRandom(3)));
+      Ceiling ceiling = new Ceiling(manager);
+      double[] ceilingSeconds = new double[steps];
       double[] forward = new double[steps];
       double[] backward = new double[steps];
       double[] update = new double[steps];
       double[] total = new double[steps];
       for (int s = -1; s < steps; s++) {
+        // The ceiling is timed next to each step, so both see the same load on a shared machine.
+        double products = ceiling.seconds();
         long[] before = pass.timings();
         long start = System.nanoTime();
         try (NDManager step = manager.newSubManager()) {
@@ -101,6 +114,7 @@ public final class TrainingBenchmark {
         optimizer.step(1e-4);
         long end = System.nanoTime();
         if (s >= 0) {
+          ceilingSeconds[s] = products;
           long[] after = pass.timings();
           forward[s] = (after[0] - before[0]) / 1e6;
           backward[s] = (after[1] - before[1]) / 1e6;
@@ -115,7 +129,10 @@ public final class TrainingBenchmark {
       figures.put("ms_forward", median(forward));
       figures.put("ms_backward", median(backward));
       figures.put("ms_optimizer", median(update));
+      figures.put("rss_mib_before_load", startRss);
+      figures.put("rss_mib_after_load", loaded);
       figures.put("peak_rss_mib", ProcessMemory.peakResidentBytes() / 1048576.0);
+      figures.put("matmul_ceiling_gflop_s", ceiling.flops / median(ceilingSeconds) / 1e9);
       if (quantiser != null) {
         figures.put("nf4_bits_per_weight", quantiser.bitsPerWeight());
       }
@@ -149,55 +166,60 @@ public final class TrainingBenchmark {
     return c.numHiddenLayers() * (2 * (projections + lora) + attention) + 2 * hidden * c.vocabSize();
   }
 
-  /** FLOP/s of the forward products of one training batch, each timed directly through DJL; median of runs. */
-  private static double matmulFlopsPerSecond(NDManager manager, int runs) {
-    Qwen3Config c = SHAPE;
-    long rows = (long) BATCH * SEQUENCE;
-    long hidden = c.hiddenSize();
-    long query = (long) c.numAttentionHeads() * c.headDim();
-    long keyValue = (long) c.numKeyValueHeads() * c.headDim();
-    long inter = c.intermediateSize();
-    long[][] shapes = {{hidden, query}, {hidden, keyValue}, {hidden, keyValue}, {query, hidden},
-        {hidden, inter}, {hidden, inter}, {inter, hidden}};
-    List<NDArray[]> products = new ArrayList<>();
-    for (long[] shape : shapes) {
-      products.add(new NDArray[] {manager.randomNormal(new Shape(rows, shape[0])),
-          manager.randomNormal(new Shape(shape[0], shape[1]))});
-    }
-    NDArray headInput = manager.randomNormal(new Shape(rows, hidden));
-    NDArray head = manager.randomNormal(new Shape(hidden, c.vocabSize()));
-    NDArray queries = manager.randomNormal(new Shape(BATCH, c.numAttentionHeads(), SEQUENCE, c.headDim()));
-    NDArray keys = manager.randomNormal(new Shape(BATCH, c.numAttentionHeads(), c.headDim(), SEQUENCE));
-    NDArray probabilities = manager.randomNormal(new Shape(BATCH, c.numAttentionHeads(), SEQUENCE, SEQUENCE));
-    NDArray values = manager.randomNormal(new Shape(BATCH, c.numAttentionHeads(), SEQUENCE, c.headDim()));
-    double flops = 0;
-    for (long[] shape : shapes) {
-      flops += 2.0 * rows * shape[0] * shape[1];
-    }
-    flops = c.numHiddenLayers() * (flops + 2.0 * 2 * rows * SEQUENCE * query) + 2.0 * rows * hidden * c.vocabSize();
-    double[] seconds = new double[runs];
-    for (int run = -1; run < runs; run++) {
-      long start = System.nanoTime();
+  /** The forward matrix products of one training batch (projections, attention, LM head), run directly. */
+  private static final class Ceiling {
+    private final List<NDArray[]> products = new ArrayList<>();
+    private final double flops;
+
+    Ceiling(NDManager manager) {
+      Qwen3Config c = SHAPE;
+      long rows = (long) BATCH * SEQUENCE;
+      long hidden = c.hiddenSize();
+      long query = (long) c.numAttentionHeads() * c.headDim();
+      long keyValue = (long) c.numKeyValueHeads() * c.headDim();
+      long inter = c.intermediateSize();
+      long[][] shapes = {{rows, hidden, query}, {rows, hidden, keyValue}, {rows, hidden, keyValue},
+          {rows, query, hidden}, {rows, hidden, inter}, {rows, hidden, inter}, {rows, inter, hidden}};
+      double total = 0;
       for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
-        for (NDArray[] product : products) {
-          product[0].matMul(product[1]).close();
+        for (long[] shape : shapes) {
+          add(manager, new Shape(shape[0], shape[1]), new Shape(shape[1], shape[2]));
+          total += 2.0 * shape[0] * shape[1] * shape[2];
         }
-        queries.matMul(keys).close();
-        probabilities.matMul(values).close();
+        int heads = c.numAttentionHeads();
+        add(manager, new Shape(BATCH, heads, SEQUENCE, c.headDim()), new Shape(BATCH, heads, c.headDim(), SEQUENCE));
+        add(manager, new Shape(BATCH, heads, SEQUENCE, SEQUENCE), new Shape(BATCH, heads, SEQUENCE, c.headDim()));
+        total += 2 * 2.0 * rows * SEQUENCE * query;
       }
-      headInput.matMul(head).close();
-      if (run >= 0) {
-        seconds[run] = (System.nanoTime() - start) / 1e9;
-      }
+      add(manager, new Shape(rows, hidden), new Shape(hidden, c.vocabSize()));
+      this.flops = total + 2.0 * rows * hidden * c.vocabSize();
     }
-    return flops / median(seconds);
+
+    private void add(NDManager manager, Shape left, Shape right) {
+      // One pair of operands per distinct shape is enough; layers reuse them.
+      for (NDArray[] product : products) {
+        if (product[0].getShape().equals(left) && product[1].getShape().equals(right)) {
+          products.add(product);
+          return;
+        }
+      }
+      products.add(new NDArray[] {manager.randomNormal(left), manager.randomNormal(right)});
+    }
+
+    double seconds() {
+      long start = System.nanoTime();
+      for (NDArray[] product : products) {
+        product[0].matMul(product[1]).close();
+      }
+      return (System.nanoTime() - start) / 1e9;
+    }
   }
 
   /**
    * Real tokens over padded tokens for batches of 4 drawn from a log-normal length distribution like that of the
    * tool-calling traces (median ~780 tokens): length-grouped batches against a plain shuffle.
    */
-  static Map<String, Double> paddingEfficiency() {
+  public static Map<String, Double> paddingEfficiency() {
     SplittableRandom random = new SplittableRandom(5);
     int[] lengths = new int[10_000];
     for (int i = 0; i < lengths.length; i++) {
