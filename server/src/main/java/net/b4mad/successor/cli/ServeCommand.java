@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import net.b4mad.successor.datasets.DatasetsArea;
 import net.b4mad.successor.mcp.RequestCancellations;
@@ -119,16 +118,15 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private int serveStdio(PrintStream protocolOut) throws Exception {
-    CompletableFuture<PromptLibrary> prompts = CompletableFuture.supplyAsync(PromptLibrary::bundled);
     Workspace opened = openWorkspace();
     RequestCancellations cancellations = new RequestCancellations();
     StdioGuard guard = new StdioGuard(System.in, protocolOut, new InboundMessageGuard(cancellations));
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
     StdioServerTransportProvider transport =
         new StdioServerTransportProvider(mapper, guard.serverInput(), guard.serverOutput());
-    McpSyncServer server =
-        SuccessorServer.build(McpServer.sync(transport), mapper, areas(opened), prompts.join(), cancellations);
-    guard.start();
+    McpSyncServer server = SuccessorServer.build(McpServer.sync(transport), mapper);
+    guard.start(
+        () -> SuccessorServer.register(server, mapper, areas(opened), PromptLibrary.bundled(), cancellations));
     LOG.info("serving MCP on stdio, workspace {}", opened.root());
     guard.awaitEndOfInput();
     LOG.info("stdin closed, shutting down");
@@ -152,8 +150,8 @@ public final class ServeCommand implements Callable<Integer> {
             .jsonMapper(mapper)
             .mcpEndpoint(HttpTransport.ENDPOINT)
             .build();
-    McpSyncServer server =
-        SuccessorServer.build(McpServer.sync(transport), mapper, areas(opened), PromptLibrary.bundled(), cancellations);
+    McpSyncServer server = SuccessorServer.build(McpServer.sync(transport), mapper);
+    SuccessorServer.register(server, mapper, areas(opened), PromptLibrary.bundled(), cancellations);
     HttpAccessPolicy policy = HttpAccessPolicy.forBinding(host, hasToken ? token : null, allowOrigins);
     try (HttpTransport http =
         HttpTransport.start(host, httpPort, transport, new HttpGuardFilter(policy, new InboundMessageGuard(cancellations)))) {

@@ -1,5 +1,6 @@
 package net.b4mad.successor.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.b4mad.successor.datasets.DatasetsArea;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
@@ -49,6 +51,13 @@ class ToolSchemasTest {
         assertFalse(tool.title().isBlank());
       }
     }
+  }
+
+  /** Tools are added to the running server, which would replace a tool of the same name without a word. */
+  @Test
+  void toolNamesAreUnique() {
+    List<String> names = areas().stream().flatMap(area -> area.tools().stream()).map(ToolDefinition::name).toList();
+    assertEquals(names.size(), Set.copyOf(names).size(), names.toString());
   }
 
   @Test
