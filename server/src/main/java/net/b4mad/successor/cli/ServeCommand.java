@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import net.b4mad.successor.datasets.DatasetsArea;
@@ -87,6 +88,39 @@ public final class ServeCommand implements Callable<Integer> {
   /** For embedding and tests: serve additional areas next to the standard ones. */
   public ServeCommand(List<Function<Workspace, ToolArea>> extraAreas) {
     this.extraAreas = List.copyOf(extraAreas);
+  }
+
+  /**
+   * Reads the options of a stdio server ({@code --workspace DIR}, {@code --allow-dir DIR}...) without picocli,
+   * whose classes took a quarter of the time to the {@code initialize} reply an MCP client waits for. Empty for
+   * anything else ({@code --http} and its options, {@code --help}, a typo, a repeated {@code --workspace}, a
+   * missing value): picocli parses that and reports what is wrong. Only options without a default value may be
+   * read here, since picocli does not run to apply defaults.
+   */
+  static Optional<ServeCommand> stdioOptions(String[] args) {
+    ServeCommand serve = new ServeCommand();
+    serve.workspace = new WorkspaceOption();
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      String value;
+      int equals = name.indexOf('=');
+      if (equals > 0) {
+        value = name.substring(equals + 1);
+        name = name.substring(0, equals);
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+        value = args[++i];
+      } else {
+        return Optional.empty();
+      }
+      if (name.equals("--workspace") && serve.workspace.workspace == null) {
+        serve.workspace.workspace = Path.of(value);
+      } else if (name.equals("--allow-dir")) {
+        serve.allowDirs.add(Path.of(value));
+      } else {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(serve);
   }
 
   @Override
