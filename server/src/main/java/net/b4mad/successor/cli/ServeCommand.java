@@ -91,8 +91,8 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * Reads the options of a stdio server ({@code --workspace DIR}, {@code --allow-dir DIR}...) without picocli,
-   * whose classes took a quarter of the time to the {@code initialize} reply an MCP client waits for. Empty for
+   * Reads the options of a stdio server ({@code --workspace DIR}, {@code --allow-dir DIR}) without picocli, whose
+   * classes took a fifth of the time to the {@code initialize} reply an MCP client waits for. Empty for
    * anything else ({@code --http} and its options, {@code --help}, a typo, a repeated {@code --workspace}, a
    * missing value): picocli parses that and reports what is wrong. Only options without a default value may be
    * read here, since picocli does not run to apply defaults.
