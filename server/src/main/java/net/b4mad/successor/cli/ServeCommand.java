@@ -12,8 +12,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.beads.BeadsArea;
@@ -98,6 +98,49 @@ public final class ServeCommand implements Callable<Integer> {
     this.extraAreas = List.copyOf(extraAreas);
   }
 
+  /**
+   * Reads the options of a stdio server ({@code --workspace DIR}, {@code --allow-dir DIR}, {@code --beads B},
+   * {@code --beads-dir DIR}) without picocli, whose
+   * classes took a fifth of the time to the {@code initialize} reply an MCP client waits for. Empty for
+   * anything else ({@code --http} and its options, {@code --help}, a typo, a repeated {@code --workspace}, a
+   * missing value): picocli parses that and reports what is wrong. Picocli does not run to apply defaults, so
+   * an option with a default applies it here too ({@code --beads}: {@code $SUCCESSOR_BEADS}, else auto).
+   */
+  static Optional<ServeCommand> stdioOptions(String[] args) {
+    ServeCommand serve = new ServeCommand();
+    serve.workspace = new WorkspaceOption();
+    serve.beadsOptions = new BeadsOptions();
+    String beadsEnv = System.getenv(Beads.BACKEND_ENV);
+    serve.beadsOptions.backend = beadsEnv == null ? "auto" : beadsEnv;
+    boolean beadsGiven = false;
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      String value;
+      int equals = name.indexOf('=');
+      if (equals > 0) {
+        value = name.substring(equals + 1);
+        name = name.substring(0, equals);
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+        value = args[++i];
+      } else {
+        return Optional.empty();
+      }
+      if (name.equals("--workspace") && serve.workspace.workspace == null) {
+        serve.workspace.workspace = Path.of(value);
+      } else if (name.equals("--allow-dir")) {
+        serve.allowDirs.add(Path.of(value));
+      } else if (name.equals("--beads") && !beadsGiven) {
+        serve.beadsOptions.backend = value;
+        beadsGiven = true;
+      } else if (name.equals("--beads-dir") && serve.beadsOptions.directory == null) {
+        serve.beadsOptions.directory = Path.of(value);
+      } else {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(serve);
+  }
+
   @Override
   public Integer call() throws Exception {
     if (httpPort != null) {
@@ -132,16 +175,15 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private int serveStdio(PrintStream protocolOut) throws Exception {
-    CompletableFuture<PromptLibrary> prompts = CompletableFuture.supplyAsync(PromptLibrary::bundled);
     Workspace opened = openWorkspace();
     RequestCancellations cancellations = new RequestCancellations();
     StdioGuard guard = new StdioGuard(System.in, protocolOut, new InboundMessageGuard(cancellations));
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
     StdioServerTransportProvider transport =
         new StdioServerTransportProvider(mapper, guard.serverInput(), guard.serverOutput());
-    McpSyncServer server =
-        SuccessorServer.build(McpServer.sync(transport), mapper, areas(opened), prompts.join(), cancellations);
-    guard.start();
+    McpSyncServer server = SuccessorServer.build(McpServer.sync(transport), mapper);
+    guard.start(
+        () -> SuccessorServer.register(server, mapper, areas(opened), PromptLibrary.bundled(), cancellations));
     LOG.info("serving MCP on stdio, workspace {}", opened.root());
     guard.awaitEndOfInput();
     LOG.info("stdin closed, shutting down");
@@ -165,8 +207,8 @@ public final class ServeCommand implements Callable<Integer> {
             .jsonMapper(mapper)
             .mcpEndpoint(HttpTransport.ENDPOINT)
             .build();
-    McpSyncServer server =
-        SuccessorServer.build(McpServer.sync(transport), mapper, areas(opened), PromptLibrary.bundled(), cancellations);
+    McpSyncServer server = SuccessorServer.build(McpServer.sync(transport), mapper);
+    SuccessorServer.register(server, mapper, areas(opened), PromptLibrary.bundled(), cancellations);
     HttpAccessPolicy policy = HttpAccessPolicy.forBinding(host, hasToken ? token : null, allowOrigins);
     try (HttpTransport http =
         HttpTransport.start(host, httpPort, transport, new HttpGuardFilter(policy, new InboundMessageGuard(cancellations)))) {

@@ -30,6 +30,7 @@ public final class StdioGuard {
   private final PipedInputStream serverIn;
   private final PipedOutputStream pipe;
   private final CountDownLatch endOfInput = new CountDownLatch(1);
+  private volatile RuntimeException setUpFailure;
 
   public StdioGuard(InputStream clientIn, OutputStream clientOut, InboundMessageGuard guard) throws IOException {
     this.clientIn = clientIn;
@@ -49,18 +50,27 @@ public final class StdioGuard {
     return clientOut;
   }
 
-  public void start() {
-    Thread reader = new Thread(this::pump, "successor-stdin");
+  /**
+   * Starts passing the client's messages on. {@code setUp} runs once on the reader thread, before the second
+   * message is passed on: a client sends that only after the reply to its first, {@code initialize}, so the
+   * set-up never delays that reply, and no other request reaches the SDK before it. If it fails, the session ends.
+   */
+  public void start(Runnable setUp) {
+    Thread reader = new Thread(() -> pump(setUp), "successor-stdin");
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** Blocks until the client closes stdin. */
+  /** Blocks until the client closes stdin; rethrows a failure of the set-up, which ended the session. */
   public void awaitEndOfInput() throws InterruptedException {
     endOfInput.await();
+    if (setUpFailure != null) {
+      throw setUpFailure;
+    }
   }
 
-  private void pump() {
+  private void pump(Runnable setUp) {
+    long forwarded = 0;
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(clientIn, StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
@@ -69,6 +79,14 @@ public final class StdioGuard {
         }
         InboundMessageGuard.Verdict verdict = guard.inspect(SESSION, line);
         if (verdict instanceof InboundMessageGuard.Forward forward) {
+          if (++forwarded == 2) {
+            try {
+              setUp.run();
+            } catch (RuntimeException e) {
+              setUpFailure = e;
+              return;
+            }
+          }
           pipe.write((forward.message() + "\n").getBytes(StandardCharsets.UTF_8));
           pipe.flush();
         } else if (verdict instanceof InboundMessageGuard.Reply reply) {

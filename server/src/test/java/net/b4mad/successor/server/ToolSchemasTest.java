@@ -1,5 +1,6 @@
 package net.b4mad.successor.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +9,13 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.b4mad.successor.beads.BeadsArea;
 import net.b4mad.successor.beads.EmbeddedBeads;
 import net.b4mad.successor.datasets.DatasetsArea;
+import net.b4mad.successor.jobs.JobBeads;
+import net.b4mad.successor.jobs.JobsArea;
+import net.b4mad.successor.jobs.TrainingJobRunner;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.mcp.ToolCall;
@@ -35,7 +40,8 @@ class ToolSchemasTest {
   private List<ToolArea> areas() {
     Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
     return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), new DatasetsArea(workspace),
-        new BeadsArea(new EmbeddedBeads(workspace.root())));
+        new BeadsArea(new EmbeddedBeads(workspace.root())),
+        new JobsArea(workspace, () -> {}, JobBeads.NONE, List.of(new TrainingJobRunner())));
   }
 
   @Test
@@ -52,6 +58,13 @@ class ToolSchemasTest {
         assertFalse(tool.title().isBlank());
       }
     }
+  }
+
+  /** Tools are added to the running server, which would replace a tool of the same name without a word. */
+  @Test
+  void toolNamesAreUnique() {
+    List<String> names = areas().stream().flatMap(area -> area.tools().stream()).map(ToolDefinition::name).toList();
+    assertEquals(names.size(), Set.copyOf(names).size(), names.toString());
   }
 
   @Test
