@@ -296,9 +296,6 @@ public final class ToolCallChecker {
   }
 
   private static boolean containsNull(JsonNode acceptable) {
-    if (!acceptable.isArray()) {
-      return acceptable.isNull();
-    }
     for (JsonNode option : acceptable) {
       if (option.isNull()) {
         return true;
@@ -355,7 +352,8 @@ public final class ToolCallChecker {
 
   private static String selectionError(List<String> called, List<String> wanted) {
     if (called.isEmpty()) {
-      return "expected " + describeCalls(wanted) + ", got no tool call";
+      return "expected " + (wanted.size() == 1 ? "a call to " + wanted.get(0) : wanted.size() + " calls " + wanted)
+          + ", got no tool call";
     }
     List<String> missing = new ArrayList<>(wanted);
     called.forEach(missing::remove);
@@ -363,16 +361,12 @@ public final class ToolCallChecker {
     wanted.forEach(extra::remove);
     List<String> parts = new ArrayList<>();
     if (!missing.isEmpty()) {
-      parts.add("missing " + describeCalls(missing));
+      parts.add(missing.size() == 1 ? "missing a call to " + missing.get(0) : "missing " + missing.size() + " calls " + missing);
     }
     if (!extra.isEmpty()) {
-      parts.add("unexpected " + describeCalls(extra));
+      parts.add(extra.size() == 1 ? "an unexpected call to " + extra.get(0) : extra.size() + " unexpected calls " + extra);
     }
     return String.join("; ", parts) + " (expected " + wanted + ", got " + called + ")";
-  }
-
-  private static String describeCalls(List<String> names) {
-    return names.size() == 1 ? "a call to " + names.get(0) : names.size() + " calls " + names;
   }
 
   /** Why expected call E found no call: the errors of the calls to its function, one by one. */

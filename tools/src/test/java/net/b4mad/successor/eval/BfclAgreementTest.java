@@ -134,7 +134,7 @@ class BfclAgreementTest {
 
     List<ObjectNode> extra = new ArrayList<>(calls);
     extra.add(first.deepCopy());
-    probes.add(new Probe("extra_call", id, render(extra), false, "unexpected a call to " + function));
+    probes.add(new Probe("extra_call", id, render(extra), false, "an unexpected call to " + function));
 
     if (calls.size() > 1) {
       probes.add(new Probe("missing_call", id, render(calls.subList(0, calls.size() - 1)), false,

@@ -69,7 +69,7 @@ class ToolCallCheckerTest {
     ToolCallChecker.Result result = check("""
         [{"name": "Bead_close", "arguments": {"id": "b4-9"}}]""", CLOSE_EXPECTED, BEAD_CLOSE);
     assertFalse(result.toolSelection());
-    assertEquals("missing a call to bead_close; unexpected a call to Bead_close (expected [bead_close], got"
+    assertEquals("missing a call to bead_close; an unexpected call to Bead_close (expected [bead_close], got"
         + " [Bead_close])", result.error());
     failsWith("expected a call to bead_close, got no tool call", "[]", CLOSE_EXPECTED, BEAD_CLOSE);
   }
@@ -204,7 +204,7 @@ class ToolCallCheckerTest {
          {"name": "play", "arguments": {"artist": "taylor swift", "minutes": 20}}]""", expected, PLAY);
     failsWith("missing a call to play (expected [play, play], got [play])", """
         [{"name": "play", "arguments": {"artist": "Maroon 5", "minutes": 15}}]""", expected, PLAY);
-    failsWith("unexpected a call to play (expected [play, play], got [play, play, play])", """
+    failsWith("an unexpected call to play (expected [play, play], got [play, play, play])", """
         [{"name": "play", "arguments": {"artist": "Maroon 5", "minutes": 15}},
          {"name": "play", "arguments": {"artist": "Maroon 5", "minutes": 15}},
          {"name": "play", "arguments": {"artist": "Taylor Swift", "minutes": 20}}]""", expected, PLAY);
