@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       BenchCommand.class,
       TracesCommand.class,
+      EvalCommand.class,
       WorkerCommand.class
     })
 public final class Successor implements Runnable {

@@ -50,7 +50,8 @@ class BeadsIT {
   @Test
   void tracksARunInBeadsJsonThatBdCanImport() throws Exception {
     List<Tool> tools = client.listTools().tools();
-    for (String name : List.of("bead_create", "bead_update", "bead_close", "beads_list", "beads_ready", "bead_show")) {
+    for (String name : List.of("bead_create", "bead_update", "bead_close", "beads_list", "beads_ready", "bead_show",
+        "bead_dep_add")) {
       Tool tool = tools.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
       assertEquals(name.startsWith("beads_") || name.equals("bead_show"), tool.annotations().readOnlyHint(), name);
     }

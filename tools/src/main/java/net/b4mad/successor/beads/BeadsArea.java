@@ -129,6 +129,22 @@ public final class BeadsArea implements ToolArea {
       """
           .formatted(ID.formatted("The bead to show, e.g. successor-a3f8."));
 
+  private static final String DEP_ADD_INPUT =
+      """
+      {
+        "type": "object",
+        "properties": {
+          "from": %s,
+          "to": %s,
+          "type": {"type": "string", "enum": %s, "default": "blocks", "description": "blocks: from waits for to (not ready, and cannot be closed, until to is closed); parent-child: from is part of the epic to; related and discovered-from: links that do not change what is ready."}
+        },
+        "required": ["from", "to"],
+        "additionalProperties": false
+      }
+      """
+          .formatted(ID.formatted("The bead that depends."), ID.formatted("The bead it depends on."),
+              Json.write(Bead.DEPENDENCY_TYPES));
+
   private static final String FILTER_PROPERTIES =
       """
           "label": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^,]+$", "description": "Only beads with this label."},
@@ -253,7 +269,24 @@ public final class BeadsArea implements ToolArea {
             SHOW_INPUT,
             BEAD,
             ToolHints.READ_ONLY,
-            call -> beads.show(call.string("id", null))));
+            call -> beads.show(call.string("id", null))),
+        new ToolDefinition(
+            "bead_dep_add",
+            "Add a dependency",
+            "Make one bead depend on another, as bd dep add does: with type blocks (the default) the bead from"
+                + " waits for the bead to: it is not ready, and cannot be closed, until to is closed. parent-child"
+                + " makes from part of the epic to; related and discovered-from only link them. Adding an edge"
+                + " that exists changes nothing. Returns the bead from, with its dependencies.",
+            DEP_ADD_INPUT,
+            BEAD,
+            new ToolHints(false, false, true),
+            this::addDependency));
+  }
+
+  private Bead addDependency(ToolCall call) {
+    String from = call.string("from", null);
+    beads.addDependency(from, call.string("to", null), call.string("type", Bead.BLOCKS));
+    return beads.show(from);
   }
 
   private Bead create(ToolCall call) {

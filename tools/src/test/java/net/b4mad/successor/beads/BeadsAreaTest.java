@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The six bead tools through their handlers on the embedded store; inputs and outputs checked by their schemas. */
+/** The seven bead tools through their handlers on the embedded store; inputs and outputs checked by their schemas. */
 class BeadsAreaTest {
 
   @TempDir Path dir;
@@ -93,6 +93,27 @@ class BeadsAreaTest {
     String epic = (String) call("bead_create", Map.of("title", "Pipeline", "type", "epic")).get("id");
     Map<String, Object> child = call("bead_create", Map.of("title", "Train", "parent", epic));
     assertEquals(epic + ".1", child.get("id"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aDependencyAddedLaterBlocksUntilClosed() throws Exception {
+    String data = (String) call("bead_create", Map.of("title", "Data")).get("id");
+    String run = (String) call("bead_create", Map.of("title", "Run")).get("id");
+    Map<String, Object> linked = call("bead_dep_add", Map.of("from", run, "to", data));
+    assertEquals(run, linked.get("id"));
+    assertEquals(List.of(Map.of("issue_id", run, "depends_on_id", data, "type", "blocks", "created_at",
+        ((List<Map<String, Object>>) linked.get("dependencies")).get(0).get("created_at"))), linked.get("dependencies"));
+    assertEquals(List.of(data), ids(call("beads_ready", Map.of())));
+    assertEquals(linked, call("bead_dep_add", Map.of("from", run, "to", data, "type", "blocks")), "idempotent");
+
+    call("bead_dep_add", Map.of("from", run, "to", data, "type", "related"));
+    assertEquals(2, ((List<?>) call("bead_show", Map.of("id", run)).get("dependencies")).size());
+    assertFalse(accepts("bead_dep_add", Map.of("from", run, "to", data, "type", "waits-for")));
+    assertFalse(accepts("bead_dep_add", Map.of("from", run)));
+    assertThrows(IllegalArgumentException.class, () -> call("bead_dep_add", Map.of("from", run, "to", run)));
+    ToolException unknown = assertThrows(ToolException.class, () -> call("bead_dep_add", Map.of("from", run, "to", "x-1")));
+    assertTrue(unknown.getMessage().contains("no bead x-1"), unknown.getMessage());
   }
 
   @Test

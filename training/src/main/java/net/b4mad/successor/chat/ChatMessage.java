@@ -51,7 +51,7 @@ public record ChatMessage(String role, String content, String reasoningContent, 
   }
 
   /** Reads one message; fields the template does not use (tool_call_id, name, function_call) are ignored. */
-  static ChatMessage fromJson(JsonNode message) {
+  public static ChatMessage fromJson(JsonNode message) {
     if (!message.isObject()) {
       throw new IllegalArgumentException("a message must be a JSON object, got " + Conversation.describe(message));
     }
