@@ -18,6 +18,7 @@ import java.util.function.Function;
 import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.beads.BeadsArea;
 import net.b4mad.successor.datasets.DatasetsArea;
+import net.b4mad.successor.jobs.JobQueue;
 import net.b4mad.successor.jobs.JobStore;
 import net.b4mad.successor.jobs.TrackingBeads;
 import net.b4mad.successor.jobs.JobsArea;
@@ -160,8 +161,9 @@ public final class ServeCommand implements Callable<Integer> {
     Beads beads = beadsOptions.open(opened);
     LOG.info("beads: {}", beads);
     areas.add(new BeadsArea(beads));
-    areas.add(new JobsArea(opened, new ProcessWorkerLauncher(opened.root(), beadsOptions.arguments()),
-        new TrackingBeads(beads, new JobStore(opened.store())), List.of(new TrainingJobRunner())));
+    JobQueue queue = new JobQueue(opened, new ProcessWorkerLauncher(opened.root(), beadsOptions.arguments()),
+        new TrackingBeads(beads, new JobStore(opened.store())), List.of(new TrainingJobRunner()));
+    areas.add(new JobsArea(opened, queue));
     extraAreas.forEach(area -> areas.add(area.apply(opened)));
     return areas;
   }

@@ -4,11 +4,7 @@ import io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +13,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import net.b4mad.successor.files.BundledFiles;
 
 /** The MCP prompts: every Markdown file of the top-level {@code prompts/} folder, bundled into the jar. */
 public final class PromptLibrary {
@@ -36,41 +31,11 @@ public final class PromptLibrary {
     return templates;
   }
 
-  /** Loads the prompts bundled on the class path (a folder in development, a jar entry in the shaded jar). */
+  /** Loads the prompts bundled on the class path (a folder in development, jar entries in the shaded jar). */
   public static PromptLibrary bundled() {
-    URL url = PromptLibrary.class.getClassLoader().getResource(RESOURCE_DIR);
-    if (url == null) {
-      return new PromptLibrary(List.of());
-    }
-    try {
-      if (url.openConnection() instanceof JarURLConnection connection) {
-        return fromJar(connection.getJarFile());
-      }
-      return fromDirectory(Path.of(url.toURI()));
-    } catch (URISyntaxException | IOException e) {
-      throw new IllegalStateException("cannot read the bundled prompts at " + url, e);
-    }
-  }
-
-  /**
-   * Reads the jar's entries directly: a zip file system over the jar would index all of its 8,000 entries (the
-   * native libraries included) again first, which took nearly three times as long.
-   */
-  private static PromptLibrary fromJar(JarFile jar) throws IOException {
-    String folder = RESOURCE_DIR + "/";
-    List<JarEntry> entries =
-        jar.stream()
-            .filter(entry -> entry.getName().startsWith(folder) && entry.getName().endsWith(".md"))
-            .filter(entry -> entry.getName().indexOf('/', folder.length()) < 0)
-            .sorted(Comparator.comparing(JarEntry::getName))
-            .toList();
     List<PromptTemplate> templates = new ArrayList<>();
-    for (JarEntry entry : entries) {
-      try (InputStream in = jar.getInputStream(entry)) {
-        String fileName = entry.getName().substring(folder.length());
-        templates.add(parse(fileName, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-      }
-    }
+    BundledFiles.read(PromptLibrary.class, RESOURCE_DIR, ".md")
+        .forEach((name, bytes) -> templates.add(parse(name, new String(bytes, StandardCharsets.UTF_8))));
     return new PromptLibrary(templates);
   }
 

@@ -113,7 +113,7 @@ class TrainIT {
     JarRun malformed = JarRun.of("train", "sft", "--model", model.toString(), "--dataset", broken.toString(),
         "--out", dir.resolve("broken-run").toString());
     assertEquals(2, malformed.exitCode());
-    assertTrue(malformed.stderr().contains("broken.jsonl:2 is not valid JSON"), malformed.stderr());
+    assertTrue(malformed.stderr().contains("broken.jsonl:2: not valid JSON"), malformed.stderr());
 
     Path config = dir.resolve("config.json");
     Files.writeString(config, "{\"model\": \"" + model + "\", \"dataset\": \"" + data + "\", \"learning_rate\": 1}");

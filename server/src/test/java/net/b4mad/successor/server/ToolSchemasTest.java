@@ -14,6 +14,7 @@ import net.b4mad.successor.beads.BeadsArea;
 import net.b4mad.successor.beads.EmbeddedBeads;
 import net.b4mad.successor.datasets.DatasetsArea;
 import net.b4mad.successor.jobs.JobBeads;
+import net.b4mad.successor.jobs.JobQueue;
 import net.b4mad.successor.jobs.JobsArea;
 import net.b4mad.successor.jobs.TrainingJobRunner;
 import net.b4mad.successor.json.Json;
@@ -41,7 +42,7 @@ class ToolSchemasTest {
     Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
     return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), new DatasetsArea(workspace),
         new BeadsArea(new EmbeddedBeads(workspace.root())),
-        new JobsArea(workspace, () -> {}, JobBeads.NONE, List.of(new TrainingJobRunner())));
+        new JobsArea(workspace, new JobQueue(workspace, () -> {}, JobBeads.NONE, List.of(new TrainingJobRunner()))));
   }
 
   @Test

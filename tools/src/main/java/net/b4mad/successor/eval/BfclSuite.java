@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import net.b4mad.successor.json.JsonLines;
 import net.b4mad.successor.chat.ChatMessage;
 import net.b4mad.successor.json.Json;
 import tools.jackson.databind.JsonNode;
@@ -42,25 +43,16 @@ public final class BfclSuite {
   public static EvalSuite read(Path questions, Path answers) {
     Map<String, JsonNode> groundTruth = new HashMap<>();
     if (answers != null) {
-      JsonLines lines = JsonLines.read(answers);
-      for (JsonLines.Line line : lines.lines()) {
-        JsonNode id = line.json().get("id");
-        JsonNode truth = line.json().get("ground_truth");
+      JsonLines.read(answers, (record, location) -> {
+        JsonNode id = record.get("id");
+        JsonNode truth = record.get("ground_truth");
         if (id == null || !id.isString() || truth == null || !truth.isArray()) {
-          throw new IllegalArgumentException(lines.at(line, "a possible answer is {\"id\", \"ground_truth\": [...]}"));
+          throw new IllegalArgumentException("a possible answer is {\"id\", \"ground_truth\": [...]}");
         }
-        groundTruth.put(id.stringValue(), truth);
-      }
+        return groundTruth.put(id.stringValue(), truth);
+      });
     }
-    JsonLines lines = JsonLines.read(questions);
-    List<EvalCase> cases = new ArrayList<>();
-    for (JsonLines.Line line : lines.lines()) {
-      try {
-        cases.add(toCase(line.json(), groundTruth, answers));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(lines.at(line, e.getMessage()), e);
-      }
-    }
+    List<EvalCase> cases = JsonLines.read(questions, (record, location) -> toCase(record, groundTruth, answers));
     String name = questions.getFileName().toString();
     return new EvalSuite(name.endsWith(".json") ? name.substring(0, name.length() - 5) : name, questions, cases);
   }

@@ -1,10 +1,10 @@
 package net.b4mad.successor.eval;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import net.b4mad.successor.json.JsonLines;
 
 /**
  * A named list of cases with unique ids: a suite file (JSONL, one case per line) or an imported benchmark.
@@ -30,23 +30,16 @@ public record EvalSuite(String name, Path path, List<EvalCase> cases) {
    * {@link IllegalArgumentException} as {@code file:line: what is wrong}.
    */
   public static EvalSuite read(Path file) {
-    JsonLines lines = JsonLines.read(file);
-    List<EvalCase> cases = new ArrayList<>();
-    Map<String, Integer> lineOf = new HashMap<>();
-    for (JsonLines.Line line : lines.lines()) {
-      EvalCase parsed;
-      try {
-        parsed = EvalCase.parse(line.json());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(lines.at(line, e.getMessage()), e);
-      }
-      Integer first = lineOf.putIfAbsent(parsed.id(), line.number());
+    Map<String, String> seen = new HashMap<>();
+    List<EvalCase> cases = JsonLines.read(file, (record, location) -> {
+      EvalCase parsed = EvalCase.parse(record);
+      String first = seen.putIfAbsent(parsed.id(), location);
       if (first != null) {
-        throw new IllegalArgumentException(
-            lines.at(line, "duplicate id '" + parsed.id() + "' (first on line " + first + "); ids must be unique"));
+        throw new IllegalArgumentException("duplicate id '" + parsed.id() + "' (first on line "
+            + first.substring(first.lastIndexOf(':') + 1) + "); ids must be unique");
       }
-      cases.add(parsed);
-    }
+      return parsed;
+    });
     String name = file.getFileName().toString();
     return new EvalSuite(name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name, file, cases);
   }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.b4mad.successor.json.JsonLines;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -25,11 +26,10 @@ public final class RecordedOutputs {
 
   /** @throws IllegalArgumentException as {@code file:line: what is wrong} */
   public static RecordedOutputs read(Path file) {
-    JsonLines lines = JsonLines.read(file);
     Map<String, List<String>> outputs = new LinkedHashMap<>();
-    for (JsonLines.Line line : lines.lines()) {
-      JsonNode id = line.json().get("id");
-      JsonNode result = line.json().get("result");
+    JsonLines.read(file, (record, location) -> {
+      JsonNode id = record.get("id");
+      JsonNode result = record.get("result");
       List<String> turns = new ArrayList<>();
       if (result != null && result.isArray()) {
         result.forEach(turn -> turns.add(turn.isString() ? turn.stringValue() : null));
@@ -37,13 +37,14 @@ public final class RecordedOutputs {
         turns.add(result.stringValue());
       }
       if (id == null || !id.isString() || turns.isEmpty() || turns.contains(null)) {
-        throw new IllegalArgumentException(lines.at(line,
-            "an output is {\"id\": \"...\", \"result\": \"<raw model text>\"} (or an array of texts, one per turn)"));
+        throw new IllegalArgumentException(
+            "an output is {\"id\": \"...\", \"result\": \"<raw model text>\"} (or an array of texts, one per turn)");
       }
       if (outputs.put(id.stringValue(), turns) != null) {
-        throw new IllegalArgumentException(lines.at(line, "a second output for " + id.stringValue()));
+        throw new IllegalArgumentException("a second output for " + id.stringValue());
       }
-    }
+      return turns;
+    });
     return new RecordedOutputs(file, outputs);
   }
 

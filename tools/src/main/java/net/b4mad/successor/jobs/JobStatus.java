@@ -56,19 +56,13 @@ public record JobStatus(
   }
 
   private static JsonNode lastMetrics(Path runDir) {
-    if (!Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG))) {
-      return null;
-    }
-    List<JsonNode> metrics = RunDirectory.open(runDir).metrics();
+    List<JsonNode> metrics = RunDirectory.metrics(runDir);
     return metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
   }
 
   /** Evaluation runs every eval_steps, so the latest eval loss may sit on an earlier line than the last. */
   private static Double lastEvalLoss(Path runDir) {
-    if (!Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG))) {
-      return null;
-    }
-    List<JsonNode> metrics = RunDirectory.open(runDir).metrics();
+    List<JsonNode> metrics = RunDirectory.metrics(runDir);
     for (int i = metrics.size() - 1; i >= 0; i--) {
       Double value = number(metrics.get(i), "eval_loss");
       if (value != null) {

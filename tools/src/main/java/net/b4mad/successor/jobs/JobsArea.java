@@ -9,17 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.b4mad.successor.datasets.DatasetStore;
@@ -123,19 +118,19 @@ public final class JobsArea implements ToolArea {
        "required": ["job_id"], "additionalProperties": false}""";
 
   private final Workspace workspace;
+  private final JobQueue queue;
   private final WorkerLauncher launcher;
   private final JobBeads beads;
-  private final Map<String, JobRunner> runners = new LinkedHashMap<>();
 
-  public JobsArea(Workspace workspace, WorkerLauncher launcher, JobBeads beads, List<JobRunner> runners) {
+  public JobsArea(Workspace workspace, JobQueue queue) {
     this.workspace = workspace;
-    this.launcher = launcher;
-    this.beads = beads;
-    runners.forEach(runner -> runner.kinds().forEach(kind -> this.runners.put(kind, runner)));
+    this.queue = queue;
+    this.launcher = queue.launcher();
+    this.beads = queue.beads();
   }
 
   private JobStore jobs() {
-    return new JobStore(workspace.store());
+    return queue.store();
   }
 
   @Override
@@ -258,21 +253,8 @@ public final class JobsArea implements ToolArea {
     } catch (IllegalArgumentException e) {
       throw new ToolException(e.getMessage(), e);
     }
-    JobSpec spec = new JobSpec(kind, Json.MAPPER.valueToTree(config), priority, beadId);
-    runner(kind).check(spec);
     Map<String, Object> memory = checkMemory(config, memoryGib);
-
-    String id = newJobId(kind);
-    Path runDir = workspace.runsDir().resolve(id);
-    try {
-      Files.createDirectories(runDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + runDir + ": " + e.getMessage(), e);
-    }
-    JobSpec tracked = new JobSpec(kind, spec.settings(), priority, beads.opened(id, spec));
-    tracked.write(runDir);
-    Job job = jobs().enqueue(id, tracked, runDir.toString());
-    launcher.ensureRunning();
+    Job job = queue.submit(kind, Json.MAPPER.valueToTree(config), priority, beadId, workspace.runsDir());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("job_id", job.id());
     result.put("bead_id", job.beadId());
@@ -325,14 +307,6 @@ public final class JobsArea implements ToolArea {
     }
   }
 
-  private JobRunner runner(String kind) {
-    JobRunner runner = runners.get(kind);
-    if (runner == null) {
-      throw new ToolException("no runner for jobs of kind '" + kind + "'");
-    }
-    return runner;
-  }
-
   private Path resolvePath(ToolCall call, String argument) {
     String given = call.string(argument, null);
     Path path = workspace.allowedRoots().resolve(given);
@@ -357,13 +331,6 @@ public final class JobsArea implements ToolArea {
           + " directory (" + path + ")");
     }
     return path;
-  }
-
-  private static String newJobId(String kind) {
-    String time = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    byte[] random = new byte[3];
-    ThreadLocalRandom.current().nextBytes(random);
-    return kind + "-" + time + "-" + HexFormat.of().formatHex(random);
   }
 
   /** Fails running jobs whose worker is gone before anyone looks at them. */
@@ -474,8 +441,7 @@ public final class JobsArea implements ToolArea {
     }
     Job job = jobs().get(matcher.group(1)).orElseThrow(() -> McpError.RESOURCE_NOT_FOUND.apply(uri));
     Path runDir = Path.of(job.runDir());
-    List<JsonNode> metrics = Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG))
-        ? RunDirectory.open(runDir).metrics() : List.of();
+    List<JsonNode> metrics = RunDirectory.metrics(runDir);
     if (matcher.group(2).equals("metrics")) {
       StringBuilder lines = new StringBuilder();
       metrics.forEach(line -> lines.append(Json.write(line)).append('\n'));

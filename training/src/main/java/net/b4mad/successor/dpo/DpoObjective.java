@@ -14,7 +14,7 @@ import net.b4mad.successor.json.Json;
 import net.b4mad.successor.qwen3.Qwen3Model;
 import net.b4mad.successor.train.ChatEncoder;
 import net.b4mad.successor.train.DataFiles;
-import net.b4mad.successor.train.JsonLines;
+import net.b4mad.successor.json.JsonLines;
 import net.b4mad.successor.train.Objective;
 import net.b4mad.successor.train.RunDirectory;
 import net.b4mad.successor.train.TokenBatch;

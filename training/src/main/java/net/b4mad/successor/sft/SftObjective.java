@@ -13,7 +13,7 @@ import net.b4mad.successor.chat.Conversation;
 import net.b4mad.successor.qwen3.Qwen3Model;
 import net.b4mad.successor.train.ChatEncoder;
 import net.b4mad.successor.train.DataFiles;
-import net.b4mad.successor.train.JsonLines;
+import net.b4mad.successor.json.JsonLines;
 import net.b4mad.successor.train.Objective;
 import net.b4mad.successor.train.TokenBatch;
 import net.b4mad.successor.train.TrainingPass;

@@ -86,6 +86,11 @@ public final class RunDirectory {
 
   /** Appends one metrics line and forces it to disk: a killed run keeps every line logged before. */
   public void appendMetrics(Map<String, Object> metrics) {
+    appendMetrics(dir, metrics);
+  }
+
+  /** {@link #appendMetrics} for any job's folder (an eval logs its progress the same way). */
+  public static void appendMetrics(Path dir, Map<String, Object> metrics) {
     byte[] line = (Json.write(metrics) + "\n").getBytes(StandardCharsets.UTF_8);
     try (FileChannel channel = FileChannel.open(dir.resolve(METRICS),
         StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -98,6 +103,11 @@ public final class RunDirectory {
 
   /** The logged metrics, in order; a torn last line (a kill mid-write) is skipped. */
   public List<JsonNode> metrics() {
+    return metrics(dir);
+  }
+
+  /** {@link #metrics()} of any job's folder; empty when it has logged nothing. */
+  public static List<JsonNode> metrics(Path dir) {
     Path file = dir.resolve(METRICS);
     List<JsonNode> lines = new ArrayList<>();
     if (!Files.isRegularFile(file)) {

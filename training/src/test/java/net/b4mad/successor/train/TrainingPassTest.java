@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 import net.b4mad.successor.chat.Conversation;
 import net.b4mad.successor.json.Json;
+import net.b4mad.successor.json.JsonLines;
 import net.b4mad.successor.lora.LoraConfig;
 import net.b4mad.successor.lora.TrainableLora;
 import net.b4mad.successor.optim.Gradients;

@@ -1,4 +1,4 @@
-package net.b4mad.successor.train;
+package net.b4mad.successor.json;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.b4mad.successor.json.Json;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,13 +39,13 @@ public final class JsonLines {
         if (line.isBlank()) {
           continue;
         }
-        String location = file.getFileName() + ":" + number;
+        String location = file + ":" + number;
         JsonNode record;
         try {
           record = Json.MAPPER.readTree(line);
-        } catch (RuntimeException e) {
+        } catch (JacksonException e) {
           throw new IllegalArgumentException(
-              location + " is not valid JSON (" + firstLine(e.getMessage()) + "); fix or remove the line", e);
+              location + ": not valid JSON (one JSON object per line): " + e.getOriginalMessage(), e);
         }
         if (!record.isObject()) {
           throw new IllegalArgumentException(location + " must be a JSON object, one example per line");
@@ -60,13 +60,5 @@ public final class JsonLines {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
     return items;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }
