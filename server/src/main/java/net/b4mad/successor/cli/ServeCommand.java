@@ -18,11 +18,11 @@ import java.util.function.Function;
 import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.beads.BeadsArea;
 import net.b4mad.successor.datasets.DatasetsArea;
+import net.b4mad.successor.eval.EvalArea;
 import net.b4mad.successor.jobs.JobQueue;
 import net.b4mad.successor.jobs.JobStore;
 import net.b4mad.successor.jobs.TrackingBeads;
 import net.b4mad.successor.jobs.JobsArea;
-import net.b4mad.successor.jobs.TrainingJobRunner;
 import net.b4mad.successor.mcp.RequestCancellations;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.server.PromptLibrary;
@@ -162,8 +162,9 @@ public final class ServeCommand implements Callable<Integer> {
     LOG.info("beads: {}", beads);
     areas.add(new BeadsArea(beads));
     JobQueue queue = new JobQueue(opened, new ProcessWorkerLauncher(opened.root(), beadsOptions.arguments()),
-        new TrackingBeads(beads, new JobStore(opened.store())), List.of(new TrainingJobRunner()));
+        new TrackingBeads(beads, new JobStore(opened.store())), WorkerCommand.runners(opened));
     areas.add(new JobsArea(opened, queue));
+    areas.add(new EvalArea(opened, queue));
     extraAreas.forEach(area -> areas.add(area.apply(opened)));
     return areas;
   }

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import net.b4mad.successor.eval.EvalJobRunner;
 import net.b4mad.successor.jobs.JobBeads;
+import net.b4mad.successor.jobs.JobRunner;
 import net.b4mad.successor.jobs.JobStore;
 import net.b4mad.successor.jobs.TrackingBeads;
 import net.b4mad.successor.jobs.JobWorker;
@@ -34,11 +36,16 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Mixin BeadsOptions beadsOptions;
 
+  /** Every kind of job there is: the server checks and queues them, the worker runs them. */
+  static List<JobRunner> runners(Workspace workspace) {
+    return List.of(new TrainingJobRunner(), new EvalJobRunner(workspace));
+  }
+
   @Override
   public Integer call() {
     Workspace opened = Workspace.open(workspace.directory(), List.of());
     JobBeads beads = new TrackingBeads(beadsOptions.open(opened), new JobStore(opened.store()));
-    JobWorker worker = new JobWorker(opened, List.of(new TrainingJobRunner()), beads, System.err::println);
+    JobWorker worker = new JobWorker(opened, runners(opened), beads, System.err::println);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       worker.shutdown();

@@ -13,6 +13,8 @@ import java.util.Set;
 import net.b4mad.successor.beads.BeadsArea;
 import net.b4mad.successor.beads.EmbeddedBeads;
 import net.b4mad.successor.datasets.DatasetsArea;
+import net.b4mad.successor.eval.EvalArea;
+import net.b4mad.successor.eval.EvalJobRunner;
 import net.b4mad.successor.jobs.JobBeads;
 import net.b4mad.successor.jobs.JobQueue;
 import net.b4mad.successor.jobs.JobsArea;
@@ -42,7 +44,11 @@ class ToolSchemasTest {
     Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
     return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), new DatasetsArea(workspace),
         new BeadsArea(new EmbeddedBeads(workspace.root())),
-        new JobsArea(workspace, new JobQueue(workspace, () -> {}, JobBeads.NONE, List.of(new TrainingJobRunner()))));
+        new JobsArea(workspace, queue(workspace)), new EvalArea(workspace, queue(workspace)));
+  }
+
+  private static JobQueue queue(Workspace workspace) {
+    return new JobQueue(workspace, () -> {}, JobBeads.NONE, List.of(new TrainingJobRunner(), new EvalJobRunner(workspace)));
   }
 
   @Test

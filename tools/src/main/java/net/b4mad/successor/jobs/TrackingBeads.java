@@ -44,11 +44,15 @@ public final class TrackingBeads implements JobBeads {
       beads.update(spec.beadId(), new BeadUpdate(null, note, List.of("successor", spec.kind()), List.of()));
       return spec.beadId();
     }
-    String model = spec.settings().path("model").asString("");
-    String dataset = spec.settings().path("dataset").asString("");
-    String title = String.format(Locale.ROOT, "%s training run %s: %s on %s", spec.kind().toUpperCase(Locale.ROOT),
-        jobId, lastName(model), lastName(dataset));
-    String description = note + "\n\nDataset: " + dataset + "\nRun config:\n" + Json.writePretty(spec.settings());
+    String model = lastName(spec.settings().path("model").asString(""));
+    String adapter = spec.settings().path("adapter").asString(null);
+    String data = spec.settings().has("suites")
+        ? String.join(", ", spec.settings().path("suites").valueStream().map(s -> lastName(s.asString())).toList())
+        : lastName(spec.settings().path("dataset").asString(""));
+    String title = String.format(Locale.ROOT, "%s %s %s: %s%s on %s", spec.kind().toUpperCase(Locale.ROOT),
+        spec.kind().equals("eval") ? "eval" : "training run", jobId, model,
+        adapter == null ? "" : " + " + lastName(adapter.replaceFirst("/adapter/?$", "")), data);
+    String description = note + "\n\nSettings:\n" + Json.writePretty(spec.settings());
     Bead bead = beads.create(new NewBead(title, "task", NewBead.DEFAULT_PRIORITY, description,
         List.of("successor", spec.kind()), buildsOn(spec), null));
     return bead.id();
