@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import net.b4mad.successor.datasets.DatasetsBenchmark;
+import net.b4mad.successor.eval.EvalBenchmark;
 import net.b4mad.successor.qwen3.Qwen3Benchmark;
 import net.b4mad.successor.qwen3.Qwen3Config;
 import net.b4mad.successor.qwen3.RandomQwen3;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code successor bench startup|model|import|datasets|train}: measured figures, printed, never asserted in tests. */
+/** {@code successor bench startup|model|import|datasets|train|eval}: measured figures, printed, never asserted in tests. */
 @Command(
     name = "bench",
     description = {
@@ -40,6 +41,7 @@ import picocli.CommandLine.Parameters;
       "       malformed lines): examples/s and peak heap, then the re-import of the same files.",
       "datasets: import, build and validate throughput (examples/s) and peak heap on a synthetic corpus of",
       "       tool-calling conversations in a temporary workspace.",
+      "eval: the B4mad suite answered by a tiny random model, greedy: cases/min and generated tokens/s.",
       "train: LoRA and QLoRA training steps on one fixed shape (hidden 512, 8 layers, batch 4 x 512 tokens,",
       "       rank 16): tokens/s, ms per step (forward, backward, optimizer), peak memory, with and without",
       "       gradient checkpointing, and the utilisation against the same matrix products run directly."
@@ -51,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
           + "\"capabilities\":{},\"clientInfo\":{\"name\":\"successor-bench\",\"version\":\"1\"}}}";
 
   @Parameters(index = "0", paramLabel = "WHAT",
-      description = "What to measure: startup, model, import, datasets or train.")
+      description = "What to measure: startup, model, import, datasets, train or eval.")
   String what;
 
   @Option(names = "--model", paramLabel = "DIR", description = "model: the model directory to measure.")
@@ -60,7 +62,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--prompt-tokens", defaultValue = "128", description = "model: prompt length (default: ${DEFAULT-VALUE}).")
   int promptTokens;
 
-  @Option(names = "--decode-tokens", defaultValue = "16", description = "model: tokens to decode (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--decode-tokens", defaultValue = "16",
+      description = "model: tokens to decode; eval: max_new_tokens per turn (default: ${DEFAULT-VALUE}).")
   int decodeTokens;
 
   @Option(names = "--conversations", defaultValue = "50000", description = "import: corpus size (default: ${DEFAULT-VALUE}).")
@@ -96,13 +99,23 @@ public final class BenchCommand implements Callable<Integer> {
     if ("train".equals(what)) {
       return benchTrain();
     }
+    if ("eval".equals(what)) {
+      Path temporary = Files.createTempDirectory("successor-bench-eval");
+      try {
+        EvalBenchmark.run(temporary, decodeTokens).forEach((name, value) ->
+            System.out.println(name + ": " + (value instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : value)));
+      } finally {
+        AtomicFiles.deleteRecursively(temporary);
+      }
+      return 0;
+    }
     if ("datasets".equals(what)) {
       DatasetsBenchmark.run(examples, 0).forEach((name, value) -> System.out.println(name + ": " + value));
       return 0;
     }
     if (!"startup".equals(what)) {
       throw new IllegalArgumentException(
-          "unknown benchmark '" + what + "': the benchmarks are [startup, model, import, datasets, train]");
+          "unknown benchmark '" + what + "': the benchmarks are [startup, model, import, datasets, train, eval]");
     }
     Path jar = ownJar();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
