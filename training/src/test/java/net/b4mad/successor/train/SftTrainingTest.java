@@ -73,7 +73,7 @@ class SftTrainingTest {
     TrainingRun.Result resumed = TrainingRun.resume(runs.resolve("interrupted"), () -> false, line -> {});
 
     assertEquals("completed", resumed.status());
-    assertAdaptersEqual(runs.resolve("straight/adapter"), runs.resolve("interrupted/adapter"), 1e-6);
+    assertAdaptersEqual(runs.resolve("straight/adapter"), runs.resolve("interrupted/adapter"), 5e-3);
     List<JsonNode> straight = RunDirectory.open(runs.resolve("straight")).metrics();
     List<JsonNode> interrupted = RunDirectory.open(runs.resolve("interrupted")).metrics();
     assertEquals(straight.size(), interrupted.size(), "one metrics line per step, none repeated");
@@ -82,22 +82,37 @@ class SftTrainingTest {
     }
   }
 
-  static void assertAdaptersEqual(Path expected, Path actual, double tolerance) {
+  /**
+   * Equal adapters: bit for bit as a rule. Adam's first steps move each weight by about lr whatever the size of its
+   * gradient, so a weight whose gradient is all but zero can take a different sign when the last bits of a matrix
+   * product differ (BLAS kernels vary with memory alignment and threads): a few such weights may differ by up to a
+   * few lr, while the mean difference stays at float noise. A resume that lost the optimizer state, the data
+   * position or the dropout stream moves most weights by lr-sized amounts and fails the mean.
+   */
+  static void assertAdaptersEqual(Path expected, Path actual, double lr) {
     try (var a = net.b4mad.successor.safetensors.SafetensorsFile.open(expected.resolve("adapter_model.safetensors"));
         var b = net.b4mad.successor.safetensors.SafetensorsFile.open(actual.resolve("adapter_model.safetensors"))) {
       assertEquals(a.names(), b.names());
       double maxDifference = 0;
+      double sumDifference = 0;
+      long count = 0;
       boolean changed = false;
       for (String name : a.names()) {
         float[] x = a.readFloats(name);
         float[] y = b.readFloats(name);
         for (int i = 0; i < x.length; i++) {
-          maxDifference = Math.max(maxDifference, Math.abs(x[i] - y[i]));
+          double difference = Math.abs(x[i] - y[i]);
+          maxDifference = Math.max(maxDifference, difference);
+          sumDifference += difference;
+          count++;
           changed |= name.contains("lora_B") && x[i] != 0;
         }
       }
+      double meanDifference = sumDifference / count;
       assertTrue(changed, "training moved B away from zero");
-      assertTrue(maxDifference <= tolerance, "adapters differ by up to " + maxDifference);
+      assertTrue(meanDifference < 1e-5 && maxDifference < 4 * lr,
+          "adapters differ: mean " + meanDifference + ", max " + maxDifference);
     }
   }
+
 }
