@@ -57,6 +57,10 @@ final class TrainingOptions {
       description = "Projections to adapt: q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj. Default: all.")
   List<String> targets;
 
+  @Option(names = "--modules-to-save", split = ",", paramLabel = "MODULE",
+      description = "Train these in full beside the adapter (PEFT's modules_to_save): embed_tokens,lm_head. Default: none.")
+  List<String> modulesToSave;
+
   @Option(names = "--rslora", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
       description = "Rank-stabilised scaling alpha/sqrt(r). Default: false.")
   Boolean rslora;
@@ -133,6 +137,7 @@ final class TrainingOptions {
     put(given, "dropout", dropout);
     put(given, "targets", targets);
     put(given, "rslora", rslora);
+    put(given, "modules_to_save", modulesToSave);
     put(given, "lr", lr);
     put(given, "epochs", epochs);
     put(given, "max_steps", maxSteps);

@@ -60,6 +60,7 @@ public final class JobsArea implements ToolArea {
       "dropout": {"type": "number", "minimum": 0, "maximum": 0.99, "default": 0, "description": "lora_dropout (0.05-0.1 regularises small datasets, at some speed)."},
       "targets": {"type": "array", "items": {"type": "string", "enum": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]}, "description": "Projections to adapt; default all seven."},
       "rslora": {"type": "boolean", "default": false, "description": "Rank-stabilised scaling alpha/sqrt(r)."},
+      "modules_to_save": {"type": "array", "items": {"type": "string", "enum": ["embed_tokens", "lm_head"]}, "uniqueItems": true, "description": "Train these in full beside the adapter, as PEFT's modules_to_save (costly: full tensors, gradients and optimizer state in float32)."},
       "lr": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "Peak learning rate; default $LR."},
       "epochs": {"type": "integer", "minimum": 1, "default": 1, "description": "Passes over the data."},
       "max_steps": {"type": "integer", "minimum": 1, "description": "Optimizer steps; overrides epochs."},

@@ -174,7 +174,8 @@ public final class DpoObjective implements Objective {
     float loss = pass.backward(step, batch.tokens(), batch.padding(), hidden -> {
       NDArray logps = batch.sequenceLogProbs(model, hidden);
       policy[0] = logps.toFloatArray();
-      return loss(logps, batch, reference(trainReference, items), step).sum().div((float) units);
+      NDArray total = loss(logps, batch, reference(trainReference, items), step).sum();
+      return total.div(total.getManager().create((float) units)); // not div(Number): see Qwen3Attention
     }, beforeLayer);
     Map<String, Double> metrics = rewardMetrics(policy[0], trainReference, items, units);
     metrics.put("loss", (double) loss);
@@ -202,7 +203,7 @@ public final class DpoObjective implements Objective {
     if (ipo) {
       return d.sub((float) (1 / (2 * beta))).square();
     }
-    return Activation.softPlus(d.mul((float) -beta));
+    return Activation.softPlus(d.mul(d.getManager().create((float) -beta)));
   }
 
   /** The reference scores of the items in the batch's order: chosen ones, then rejected ones. */

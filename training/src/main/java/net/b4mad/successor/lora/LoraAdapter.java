@@ -48,7 +48,8 @@ public final class LoraAdapter implements AutoCloseable {
     }
     NDManager manager = NDManager.newBaseManager(ComputeDevices.defaultDevice());
     try (LoraAdapter adapter = open(adapterDir)) {
-      Qwen3Model model = Qwen3Model.load(modelDir, manager, (module, base) -> adapter.wrap(module, base, manager));
+      Qwen3Model model = Qwen3Model.load(modelDir, manager, (module, base) -> adapter.wrap(module, base, manager),
+          (name, loaded) -> adapter.saved(name, loaded, manager));
       if (!adapter.unusedTensors().isEmpty()) {
         model.close();
         throw new IllegalArgumentException(
@@ -85,6 +86,25 @@ public final class LoraAdapter implements AutoCloseable {
     used.add(aKey);
     used.add(bKey);
     return new LoraProjection(base, load(aKey, manager), load(bKey, manager), config.scale(), LoraDropout.none());
+  }
+
+  /** A module the adapter trained in full replaces the base's tensor; anything else passes unchanged. */
+  public NDArray saved(String name, NDArray loaded, NDManager manager) {
+    String module = config.savedModuleOf(name);
+    if (module == null) {
+      return loaded;
+    }
+    String key = LoraConfig.savedKey(module);
+    if (!weights.contains(key)) {
+      throw new IllegalArgumentException(
+          weights.path() + " lacks " + key + ", although adapter_config.json lists " + module + " in modules_to_save");
+    }
+    if (!weights.info(key).shape().equals(java.util.Arrays.stream(loaded.getShape().getShape()).boxed().toList())) {
+      throw new IllegalArgumentException(weights.path() + ": " + key + " has shape " + weights.info(key).shape()
+          + " but the base's " + name + " is " + loaded.getShape() + ": was it trained for another base model?");
+    }
+    used.add(key);
+    return load(key, manager);
   }
 
   /** Tensors of the adapter that no module took: a sign that it was trained for another architecture. */

@@ -10,8 +10,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * PEFT's {@code adapter_config.json} for a LoRA adapter on a causal LM. Scale is {@code alpha / r}, or
- * {@code alpha / sqrt(r)} with rsLoRA. Variants whose arithmetic this implementation does not do (DoRA,
- * bias training, fully trained modules) are refused by name.
+ * {@code alpha / sqrt(r)} with rsLoRA. {@code modulesToSave} are trained in full beside the low-rank updates:
+ * the input embedding ({@code embed_tokens}) and the LM head ({@code lm_head}). Variants whose arithmetic this
+ * implementation does not do (DoRA, bias training) are refused by name.
  */
 public record LoraConfig(
     int r,
@@ -19,13 +20,17 @@ public record LoraConfig(
     double loraDropout,
     List<String> targetModules,
     boolean useRslora,
-    String baseModelNameOrPath) {
+    String baseModelNameOrPath,
+    List<String> modulesToSave) {
 
   public static final String FILE = "adapter_config.json";
 
   /** The projections of a Qwen3 decoder layer, by their checkpoint names. */
   public static final List<String> ALL_LINEAR =
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+  /** The modules outside the decoder layers that can be trained in full. */
+  public static final List<String> SAVABLE = List.of("embed_tokens", "lm_head");
 
   public LoraConfig {
     if (r < 1) {
@@ -39,6 +44,19 @@ public record LoraConfig(
             "target module '" + module + "' is not a Qwen3 projection; choose from " + ALL_LINEAR);
       }
     }
+    modulesToSave = modulesToSave == null ? List.of() : modulesToSave.stream().distinct().sorted().toList();
+    for (String module : modulesToSave) {
+      if (!SAVABLE.contains(module)) {
+        throw new IllegalArgumentException(
+            "module to save '" + module + "' cannot be trained in full; choose from " + SAVABLE);
+      }
+    }
+  }
+
+  /** An adapter without fully trained modules. */
+  public LoraConfig(int r, double loraAlpha, double loraDropout, List<String> targetModules, boolean useRslora,
+      String baseModelNameOrPath) {
+    this(r, loraAlpha, loraDropout, targetModules, useRslora, baseModelNameOrPath, List.of());
   }
 
   public double scale() {
@@ -51,9 +69,8 @@ public record LoraConfig(
     require(json.path("peft_type").asString("LORA").equals("LORA"), file, "peft_type must be LORA");
     require(!json.path("use_dora").asBoolean(false), file, "DoRA adapters (use_dora) are not supported");
     require(json.path("bias").asString("none").equals("none"), file, "adapters that train biases are not supported");
-    JsonNode saved = json.get("modules_to_save");
-    require(saved == null || saved.isNull() || saved.isEmpty(), file,
-        "adapters with fully trained modules (modules_to_save) are not supported yet");
+    List<String> saved = new ArrayList<>();
+    json.path("modules_to_save").forEach(module -> saved.add(module.asString()));
     List<String> targets = new ArrayList<>();
     JsonNode targetNode = json.path("target_modules");
     if (targetNode.isString()) {
@@ -70,7 +87,8 @@ public record LoraConfig(
           json.path("lora_dropout").asDouble(0),
           targets,
           json.path("use_rslora").asBoolean(false),
-          json.path("base_model_name_or_path").asString(null));
+          json.path("base_model_name_or_path").asString(null),
+          saved);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
@@ -90,7 +108,7 @@ public record LoraConfig(
     json.put("layers_to_transform", null);
     json.put("lora_alpha", loraAlpha);
     json.put("lora_dropout", loraDropout);
-    json.put("modules_to_save", null);
+    json.put("modules_to_save", modulesToSave.isEmpty() ? null : modulesToSave);
     json.put("peft_type", "LORA");
     json.put("r", r);
     json.put("rank_pattern", Map.of());
@@ -100,6 +118,34 @@ public record LoraConfig(
     json.put("use_dora", false);
     json.put("use_rslora", useRslora);
     return json;
+  }
+
+  /**
+   * PEFT's key for a fully trained module as its adapter file holds it (PEFT drops {@code modules_to_save.default}
+   * from the wrapper's name): {@code base_model.model.model.embed_tokens.weight},
+   * {@code base_model.model.lm_head.weight}.
+   */
+  public static String savedKey(String module) {
+    return "base_model.model." + checkpointName(module);
+  }
+
+  /** The checkpoint tensor a fully trained module replaces. */
+  public static String checkpointName(String module) {
+    return switch (module) {
+      case "embed_tokens" -> "model.embed_tokens.weight";
+      case "lm_head" -> "lm_head.weight";
+      default -> throw new IllegalArgumentException("no fully trained module '" + module + "'; choose from " + SAVABLE);
+    };
+  }
+
+  /** The saved module whose checkpoint tensor is {@code name}, or null. */
+  public String savedModuleOf(String name) {
+    for (String module : modulesToSave) {
+      if (checkpointName(module).equals(name)) {
+        return module;
+      }
+    }
+    return null;
   }
 
   /** PEFT's key for one LoRA matrix: {@code base_model.model.<module>.lora_A.weight}. */

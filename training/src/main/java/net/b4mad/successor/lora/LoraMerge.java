@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.qwen3.Qwen3Config;
+import net.b4mad.successor.qwen3.Qwen3Model;
 import net.b4mad.successor.safetensors.Dtype;
 import net.b4mad.successor.safetensors.SafetensorsCheckpoint;
 import net.b4mad.successor.safetensors.SafetensorsFile;
@@ -82,13 +83,33 @@ public final class LoraMerge {
       for (String name : base.names()) {
         TensorInfo info = base.info(name);
         Delta delta = deltas.get(name);
+        String saved = lora.savedModuleOf(name);
         tensors.add(new SafetensorsWriter.Tensor(name, written, info.shape(), (start, chunk, count) -> {
-          base.readFloats(name, start, count, FloatBuffer.wrap(chunk, 0, count));
+          if (saved != null) {
+            adapter.readFloats(LoraConfig.savedKey(saved), start, count, FloatBuffer.wrap(chunk, 0, count));
+          } else {
+            base.readFloats(name, start, count, FloatBuffer.wrap(chunk, 0, count));
+          }
           if (delta != null) {
             delta.addTo(start, chunk, count);
           }
         }));
         parameters += info.elementCount();
+      }
+      // A tied base whose embedding or head was trained apart (PEFT copies one of them) is no longer tied: the
+      // merged model gets a head of its own, the trained copy or the base's embedding.
+      boolean untie = config.tieWordEmbeddings() && !lora.modulesToSave().isEmpty();
+      if (untie) {
+        TensorInfo embedding = base.info(Qwen3Model.EMBED_TOKENS);
+        boolean headTrained = lora.modulesToSave().contains("lm_head");
+        tensors.add(new SafetensorsWriter.Tensor(Qwen3Model.LM_HEAD, written, embedding.shape(),
+            (start, chunk, count) -> {
+              if (headTrained) {
+                adapter.readFloats(LoraConfig.savedKey("lm_head"), start, count, FloatBuffer.wrap(chunk, 0, count));
+              } else {
+                base.readFloats(Qwen3Model.EMBED_TOKENS, start, count, FloatBuffer.wrap(chunk, 0, count));
+              }
+            }));
       }
       List<Path> files = new ArrayList<>(SafetensorsWriter.writeCheckpoint(out, tensors, maxShardBytes));
       for (String name : COPIED_FILES) {
@@ -99,6 +120,9 @@ public final class LoraMerge {
       // Last, so that an interrupted merge into a new directory leaves nothing a loader would take for a model.
       ObjectNode configJson = (ObjectNode) Json.readTree(configFile);
       configJson.put("torch_dtype", written == Dtype.BF16 ? "bfloat16" : "float32");
+      if (untie) {
+        configJson.put("tie_word_embeddings", false);
+      }
       if (configJson.has("dtype")) {
         // transformers 4.56 and later write "dtype" instead
         configJson.put("dtype", written == Dtype.BF16 ? "bfloat16" : "float32");
@@ -194,6 +218,22 @@ public final class LoraMerge {
       used.add(aKey);
       used.add(bKey);
       deltas.put(name, new Delta(adapter, aKey, bKey, (int) weight[0], (int) weight[1], lora.r(), (float) lora.scale()));
+    }
+    for (String module : lora.modulesToSave()) {
+      String key = LoraConfig.savedKey(module);
+      String replaced = LoraConfig.checkpointName(module);
+      // A tied base has no lm_head tensor: its head is the embedding.
+      String baseName = base.contains(replaced) ? replaced : Qwen3Model.EMBED_TOKENS;
+      if (!adapter.contains(key)) {
+        throw new IllegalArgumentException(adapter.path() + " lacks " + key + ", although adapter_config.json lists "
+            + module + " in modules_to_save");
+      }
+      if (!adapter.info(key).shape().equals(base.info(baseName).shape())) {
+        throw new IllegalArgumentException("the adapter's " + key + " has shape " + adapter.info(key).shape()
+            + " but the base's " + baseName + " is " + base.info(baseName).shape()
+            + ": was it trained for another base model?");
+      }
+      used.add(key);
     }
     Set<String> unused = new HashSet<>(adapter.names());
     unused.removeAll(used);

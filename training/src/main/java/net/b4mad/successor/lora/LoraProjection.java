@@ -50,7 +50,9 @@ public final class LoraProjection implements Projection {
     // a transposed view made once would be built outside grad mode and carry no gradient back to them.
     NDArray low = input.getNDArrayInternal().linear(input, a, null).singletonOrThrow();
     NDArray update = low.getNDArrayInternal().linear(low, b, null).singletonOrThrow();
-    return base.apply(x).add(update.mul(scale));
+    // The scale as an array of the step: autograd keeps it for the backward pass, and DJL frees the Java buffer of
+    // a mul(Number) operand at once.
+    return base.apply(x).add(update.mul(update.getManager().create(scale)));
   }
 
   @Override

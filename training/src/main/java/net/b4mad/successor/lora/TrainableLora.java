@@ -24,8 +24,9 @@ import net.b4mad.successor.safetensors.SafetensorsWriter;
  * A LoRA adapter being trained: the projection hook of {@code Qwen3Model.load} that puts a trainable
  * {@link LoraProjection} on every targeted module, and the adapter's parameters under PEFT's key names. A fresh
  * adapter has A Kaiming-uniform ({@code a = sqrt(5)}, as PEFT's {@code reset_lora_parameters}, i.e. uniform in
- * {@code ±1/sqrt(in)}) and B zero, so it leaves the model's outputs unchanged until the first update. Weights are
- * float32 whatever the base holds.
+ * {@code ±1/sqrt(in)}) and B zero, so it leaves the model's outputs unchanged until the first update. Modules
+ * trained in full ({@code modules_to_save}: the embedding, the LM head) start as copies of the base's tensors, via
+ * {@link #fullTensor}. Weights are float32 whatever the base holds.
  */
 public final class TrainableLora implements BiFunction<String, Projection, Projection> {
 
@@ -66,6 +67,36 @@ public final class TrainableLora implements BiFunction<String, Projection, Proje
     NDArray a = parameter(LoraConfig.tensorKey(module, "lora_A"), config.r(), base.inFeatures(), module, true);
     NDArray b = parameter(LoraConfig.tensorKey(module, "lora_B"), base.outFeatures(), config.r(), module, false);
     return new LoraProjection(base, a, b, config.scale(), dropout);
+  }
+
+  /**
+   * The tensor hook of {@code Qwen3Model.load}: a trainable copy of a module saved in full, started from the
+   * base's values (or from the adapter being continued), under PEFT's key; other tensors pass unchanged.
+   */
+  public NDArray fullTensor(String name, NDArray loaded) {
+    String module = config.savedModuleOf(name);
+    if (module == null) {
+      return loaded;
+    }
+    String key = LoraConfig.savedKey(module);
+    NDArray copy;
+    if (initial != null) {
+      if (!initial.contains(key)) {
+        throw new IllegalArgumentException(initial.path() + " has no " + key + " although the adapter trains "
+            + module + " in full; continue with the modules_to_save it was saved with");
+      }
+      if (!initial.info(key).shape().equals(java.util.Arrays.stream(loaded.getShape().getShape()).boxed().toList())) {
+        throw new IllegalArgumentException(initial.path() + ": " + key + " has shape " + initial.info(key).shape()
+            + ", the base's " + name + " is " + loaded.getShape() + ": was it trained for another base model?");
+      }
+      copy = manager.create(initial.readFloats(key), loaded.getShape());
+    } else {
+      copy = loaded.duplicate();
+      copy.attach(manager);
+    }
+    copy.setRequiresGradient(true);
+    parameters.put(key, copy);
+    return copy;
   }
 
   private NDArray parameter(String key, long rows, long columns, String module, boolean kaiming) {

@@ -47,8 +47,8 @@ public record TrainingSetup(
   /** The setup of a training run; a DPO micro-batch holds two sequences (chosen and rejected) per pair. */
   public static TrainingSetup of(net.b4mad.successor.train.TrainingConfig config) {
     int sequences = config.method().equals("dpo") ? 2 * config.batchSize() : config.batchSize();
-    return new TrainingSetup(config.qlora(), config.rank(), config.targets(), List.of(), sequences, config.maxLength(),
-        config.gradientCheckpointing());
+    return new TrainingSetup(config.qlora(), config.rank(), config.targets(), config.modulesToSave(), sequences,
+        config.maxLength(), config.gradientCheckpointing());
   }
 
   /** LoRA of the given rank on all seven projections, nothing trained in full, with gradient checkpointing. */

@@ -6,15 +6,12 @@ import ai.djl.ndarray.NDArray;
 public final class DenseProjection implements Projection {
 
   private final NDArray weight;
-  // A transposed view, made once: transposing per call would leave a new array in the weight's manager.
-  private final NDArray weightT;
 
   public DenseProjection(NDArray weight) {
     if (weight.getShape().dimension() != 2) {
       throw new IllegalArgumentException("a projection weight must be 2-D, got " + weight.getShape());
     }
     this.weight = weight;
-    this.weightT = weight.transpose();
   }
 
   public NDArray weight() {
@@ -23,13 +20,13 @@ public final class DenseProjection implements Projection {
 
   /** Frees the weight, e.g. once a quantised copy has replaced this projection. */
   public void close() {
-    weightT.close();
     weight.close();
   }
 
   @Override
   public NDArray apply(NDArray x) {
-    return x.matMul(weightT);
+    // torch's linear (x W^T) leaves the result in x's manager and lets autograd reach W when it is trained.
+    return x.getNDArrayInternal().linear(x, weight, null).singletonOrThrow();
   }
 
   @Override

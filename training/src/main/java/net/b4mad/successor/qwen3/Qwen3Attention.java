@@ -63,7 +63,10 @@ public final class Qwen3Attention {
     int group = heads / kvHeads;
     long keysLength = k.getShape().get(2);
     NDArray qGrouped = q.reshape(batch, kvHeads, group * length, headDim);
-    NDArray scores = qGrouped.matMul(k.transpose(0, 1, 3, 2)).mul(scale)
+    // A scalar operand as an array of the step: DJL's mul(Number) wraps a Java buffer it frees at once, while
+    // autograd keeps the operand for the backward pass, which could then read freed memory.
+    NDArray product = qGrouped.matMul(k.transpose(0, 1, 3, 2));
+    NDArray scores = product.mul(product.getManager().create(scale))
         .reshape(batch, heads, length, keysLength)
         .add(mask);
     NDArray probs = scores.softmax(-1);

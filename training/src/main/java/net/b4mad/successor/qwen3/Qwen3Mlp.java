@@ -17,6 +17,9 @@ public final class Qwen3Mlp {
   }
 
   NDArray apply(NDArray x) {
-    return downProj.apply(Activation.swish(gateProj.apply(x), 1f).mul(upProj.apply(x)));
+    NDArray gate = gateProj.apply(x);
+    // silu(g) = g * sigmoid(g), spelled out: DJL's swish multiplies by a Java scalar that it frees while autograd
+    // still holds it for the backward pass.
+    return downProj.apply(gate.mul(Activation.sigmoid(gate)).mul(upProj.apply(x)));
   }
 }

@@ -25,6 +25,9 @@ import net.b4mad.successor.safetensors.SafetensorsCheckpoint;
  */
 public final class Qwen3Model implements AutoCloseable {
 
+  public static final String EMBED_TOKENS = "model.embed_tokens.weight";
+  public static final String LM_HEAD = "lm_head.weight";
+
   private final Qwen3Config config;
   private final NDManager manager;
   private final NDArray embedTokens;
@@ -60,6 +63,19 @@ public final class Qwen3Model implements AutoCloseable {
    * @param projections may replace each projection as it is built (LoRA, quantised weights), given its module name
    */
   public static Qwen3Model load(Path dir, NDManager manager, BiFunction<String, Projection, Projection> projections) {
+    return load(dir, manager, projections, (name, tensor) -> tensor);
+  }
+
+  /**
+   * Loads a model directory; the model owns {@code manager} and closes it.
+   *
+   * @param projections may replace each projection as it is built (LoRA, quantised weights), given its module name
+   * @param tensors may replace the input embedding ({@code model.embed_tokens.weight}) and the LM head's weight
+   *     ({@code lm_head.weight}; the embedding when tied), given the name and the loaded array: fully trained
+   *     copies of them, as PEFT's {@code modules_to_save}
+   */
+  public static Qwen3Model load(Path dir, NDManager manager, BiFunction<String, Projection, Projection> projections,
+      BiFunction<String, NDArray, NDArray> tensors) {
     Path configFile = dir.resolve("config.json");
     if (!Files.isRegularFile(configFile)) {
       throw new IllegalArgumentException(dir + " is not a model directory: it has no config.json");
@@ -69,7 +85,7 @@ public final class Qwen3Model implements AutoCloseable {
       Map<String, List<Long>> shapes = Qwen3Layout.tensorShapes(config);
       // Each tensor is read when its module is built, so a hook that quantises projections holds one float32
       // projection at a time rather than the whole float32 model.
-      return assemble(config, manager, name -> load(checkpoint, manager, name, shapes.get(name)), projections);
+      return assemble(config, manager, name -> load(checkpoint, manager, name, shapes.get(name)), projections, tensors);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -81,7 +97,8 @@ public final class Qwen3Model implements AutoCloseable {
       Qwen3Config config,
       NDManager manager,
       Function<String, NDArray> weights,
-      BiFunction<String, Projection, Projection> projections) {
+      BiFunction<String, Projection, Projection> projections,
+      BiFunction<String, NDArray, NDArray> tensors) {
     double eps = config.rmsNormEps();
     BiFunction<String, String, Projection> projection =
         (layer, name) -> projections.apply(layer + name, new DenseProjection(weights.apply(layer + name + ".weight")));
@@ -109,10 +126,19 @@ public final class Qwen3Model implements AutoCloseable {
               new RmsNorm(weights.apply(p + "input_layernorm.weight"), eps),
               new RmsNorm(weights.apply(p + "post_attention_layernorm.weight"), eps)));
     }
-    NDArray embed = weights.apply("model.embed_tokens.weight");
-    Projection lmHead = new DenseProjection(config.tieWordEmbeddings() ? embed : weights.apply("lm_head.weight"));
-    return new Qwen3Model(
-        config, manager, embed, layers, new RmsNorm(weights.apply("model.norm.weight"), eps), lmHead);
+    NDArray embed = weights.apply(EMBED_TOKENS);
+    NDArray loadedHead = config.tieWordEmbeddings() ? embed : weights.apply(LM_HEAD);
+    // A tied head keeps the loaded embedding even when the input embedding is replaced, as PEFT's copies do.
+    NDArray head = tensors.apply(LM_HEAD, loadedHead);
+    NDArray input = tensors.apply(EMBED_TOKENS, embed);
+    if (head != loadedHead && loadedHead != embed) {
+      loadedHead.close();
+    }
+    if (input != embed && head != embed) {
+      embed.close();
+    }
+    return new Qwen3Model(config, manager, input, layers, new RmsNorm(weights.apply("model.norm.weight"), eps),
+        new DenseProjection(head));
   }
 
   /** Reads one tensor as float32 and checks its shape against the one the config implies. */

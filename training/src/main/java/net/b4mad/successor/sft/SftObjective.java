@@ -111,7 +111,10 @@ public final class SftObjective implements Objective {
     }
     TokenBatch batch = TokenBatch.of(sequences);
     float loss = pass.backward(step, batch.tokens(), batch.padding(),
-        hidden -> batch.targetLogProbs(model, hidden).sum().neg().div((float) units), beforeLayer);
+        hidden -> {
+          NDArray total = batch.targetLogProbs(model, hidden).sum().neg();
+          return total.div(total.getManager().create((float) units)); // not div(Number): see Qwen3Attention
+        }, beforeLayer);
     return Map.of("loss", (double) loss, "tokens", (double) batch.realTokens());
   }
 

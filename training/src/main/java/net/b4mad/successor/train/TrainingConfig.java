@@ -27,6 +27,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * @param dropout lora_dropout (0, as PEFT and Unsloth default: on the CPU its random masks cost a sixth of a step)
  * @param targets projections to adapt (all seven linear ones)
  * @param rslora scale by alpha/sqrt(r) (false)
+ * @param modulesToSave train these in full beside the adapter, as PEFT's modules_to_save: {@code embed_tokens},
+ *     {@code lm_head} (none); needed when the base must learn new tokens, and costly: the full tensors, their
+ *     gradients and optimizer state in float32
  * @param lr peak learning rate (2e-4 for SFT, 5e-6 for DPO)
  * @param epochs passes over the training data (1)
  * @param maxSteps optimizer steps; overrides epochs when set
@@ -60,6 +63,7 @@ public record TrainingConfig(
     Double dropout,
     List<String> targets,
     Boolean rslora,
+    List<String> modulesToSave,
     Double lr,
     Integer epochs,
     Integer maxSteps,
@@ -100,6 +104,11 @@ public record TrainingConfig(
           "target '" + target + "' is not a Qwen3 projection; choose from " + LoraConfig.ALL_LINEAR);
     }
     rslora = rslora != null && rslora;
+    modulesToSave = modulesToSave == null ? List.of() : List.copyOf(modulesToSave);
+    for (String module : modulesToSave) {
+      require(LoraConfig.SAVABLE.contains(module),
+          "modules_to_save: '" + module + "' cannot be trained in full; choose from " + LoraConfig.SAVABLE);
+    }
     lr = lr == null ? (method.equals("dpo") ? 5e-6 : 2e-4) : lr;
     require(lr > 0 && lr < 1, "lr must be in (0, 1), got " + lr);
     epochs = epochs == null ? 1 : epochs;
@@ -137,7 +146,7 @@ public record TrainingConfig(
 
   /** The adapter's PEFT configuration. */
   public LoraConfig lora() {
-    return new LoraConfig(rank, alpha, dropout, targets, rslora, model);
+    return new LoraConfig(rank, alpha, dropout, targets, rslora, model, modulesToSave);
   }
 
   /** Binds a JSON object; unknown keys are refused with the list of known ones (a typo must not be ignored). */

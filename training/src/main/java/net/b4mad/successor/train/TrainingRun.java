@@ -79,7 +79,8 @@ public final class TrainingRun {
     }
     Nf4Quantiser quantiser = config.qlora() ? new Nf4Quantiser(manager) : null;
     try (Qwen3Model model = Qwen3Model.load(modelDir, manager,
-            (module, base) -> lora.apply(module, quantiser == null ? base : quantiser.apply(module, base)));
+            (module, base) -> lora.apply(module, quantiser == null ? base : quantiser.apply(module, base)),
+            lora::fullTensor);
         Qwen3Tokenizer tokenizer = Qwen3Tokenizer.load(modelDir)) {
       lora.finishLoading();
       ChatEncoder encoder = new ChatEncoder(tokenizer, config.trainOn().equals("all"));
@@ -112,7 +113,7 @@ public final class TrainingRun {
     }
     LoraConfig saved = LoraConfig.read(Path.of(config.adapter()));
     return new LoraConfig(saved.r(), saved.loraAlpha(), config.dropout(), saved.targetModules(), saved.useRslora(),
-        config.model());
+        config.model(), saved.modulesToSave());
   }
 
   private static Map<String, Object> modelReport(Qwen3Model model, TrainableLora lora, Nf4Quantiser quantiser) {

@@ -153,7 +153,7 @@ class LoraAdapterTest {
           {"{\"peft_type\": \"LORA\", \"r\": 4, \"lora_alpha\": 8, \"use_dora\": true, \"target_modules\": [\"q_proj\"]}", "DoRA"},
           {"{\"peft_type\": \"LORA\", \"r\": 4, \"lora_alpha\": 8, \"target_modules\": [\"lm_head\"]}", "not a Qwen3 projection"},
           {"{\"peft_type\": \"PREFIX_TUNING\"}", "peft_type must be LORA"},
-          {"{\"peft_type\": \"LORA\", \"r\": 4, \"target_modules\": [\"q_proj\"], \"modules_to_save\": [\"lm_head\"]}", "modules_to_save"}
+          {"{\"peft_type\": \"LORA\", \"r\": 4, \"target_modules\": [\"q_proj\"], \"modules_to_save\": [\"score\"]}", "cannot be trained in full"}
         }) {
       Path dir = Files.createTempDirectory(tmp, "bad");
       Files.writeString(dir.resolve(LoraConfig.FILE), c[0]);

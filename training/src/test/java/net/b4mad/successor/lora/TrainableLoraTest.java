@@ -94,4 +94,50 @@ class TrainableLoraTest {
         () -> Qwen3Model.load(BASE, manager, TrainableLora.from(dir, rank4, manager)).close());
     assertTrue(e.getMessage().contains("expected [4, 64] for rank 4"), e.getMessage());
   }
+
+  /**
+   * modules_to_save: the LM head of a tied model trained in full beside the LoRA matrices. It starts as the base's
+   * embedding, gets gradients, saves under PEFT's key, reloads identically and merges into an untied model.
+   */
+  @Test
+  void aFullyTrainedHeadSavesLoadsAndMergesAsPeftDoes() throws Exception {
+    LoraConfig config = new LoraConfig(4, 8, 0, List.of("q_proj"), false, null, List.of("lm_head"));
+    Path dir = tmp.resolve("adapter");
+    double[] base;
+    try (Qwen3Model model = Qwen3Model.load(BASE)) {
+      base = model.score(TOKENS);
+    }
+    double[] trained;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      TrainableLora lora = TrainableLora.fresh(config, 1, manager);
+      try (Qwen3Model model = Qwen3Model.load(BASE, manager, lora, lora::fullTensor)) {
+        assertArrayEquals(base, model.score(TOKENS), 0.0, "a fresh copy of the head changes nothing");
+        NDArray head = lora.parameters().get("base_model.model.lm_head.weight");
+        assertEquals(List.of(1024L, 64L), java.util.Arrays.stream(head.getShape().getShape()).boxed().toList());
+        try (NDManager step = manager.newSubManager();
+            ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+          collector.backward(model.forward(step, new int[][] {TOKENS}, null, null).logSoftmax(-1).get(0, 3, 17).neg());
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+          assertTrue(net.b4mad.successor.optim.Gradients.of(head, scratch).abs().sum().getFloat() > 0, "the head learns");
+        }
+        head.set(head.add(manager.randomNormal(0, 0.05f, head.getShape(), head.getDataType())).toFloatArray());
+        trained = model.score(TOKENS);
+        lora.saveAtomically(dir);
+      }
+    }
+    assertTrue(Math.abs(trained[2] - base[2]) > 1e-3, "the changed head changes the scores");
+    JsonNode saved = Json.readTree(dir.resolve(LoraConfig.FILE));
+    assertEquals("lm_head", saved.get("modules_to_save").get(0).asString());
+    try (Qwen3Model loaded = LoraAdapter.loadModel(BASE, dir)) {
+      assertArrayEquals(trained, loaded.score(TOKENS), 1e-6);
+    }
+    Path merged = tmp.resolve("merged");
+    LoraMerge.merge(BASE, dir, merged, net.b4mad.successor.safetensors.Dtype.F32, false,
+        net.b4mad.successor.safetensors.SafetensorsWriter.DEFAULT_MAX_SHARD_BYTES);
+    assertEquals(false, Json.readTree(merged.resolve("config.json")).get("tie_word_embeddings").asBoolean());
+    try (Qwen3Model folded = Qwen3Model.load(merged)) {
+      assertArrayEquals(trained, folded.score(TOKENS), 1e-4);
+    }
+  }
 }

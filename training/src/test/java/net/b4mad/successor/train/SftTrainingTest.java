@@ -39,12 +39,16 @@ class SftTrainingTest {
     assertTrue(last < 0.05, "eight examples are memorised: loss " + last + " after 120 steps; " + Json.write(metrics));
   }
 
-  /** QLoRA: the same recipe on an NF4 base; the adapter still learns and the stored bits are reported. */
+  /**
+   * QLoRA: the same recipe on an NF4 base, here with the LM head trained in full beside the adapter
+   * (modules_to_save); the loss falls, the stored bits are reported, the head is saved under PEFT's key.
+   */
   @Test
   void qloraTrainsOnAnNf4Base(@TempDir Path runs) {
     TrainingConfig config = TrainingConfigs.of(
         "model", model.toString(), "dataset", data.toString(), "qlora", true, "rank", 8, "lr", 1e-2, "max_steps", 20,
-        "batch_size", 8, "grad_accum", 1, "warmup_ratio", 0.0, "logging_steps", 5, "save_steps", 1000);
+        "batch_size", 8, "grad_accum", 1, "warmup_ratio", 0.0, "logging_steps", 5, "save_steps", 1000,
+        "modules_to_save", List.of("lm_head"));
     TrainingRun.Result result = TrainingRun.start(config, runs.resolve("qlora"), () -> false, line -> {});
 
     List<JsonNode> metrics = RunDirectory.open(runs.resolve("qlora")).metrics();
@@ -54,6 +58,10 @@ class SftTrainingTest {
     // 4.127 for large tensors; these 64-wide ones also pay for a partly used block of 256 absmax constants
     double bits = (double) result.model().get("nf4_bits_per_weight");
     assertTrue(bits > 4.12 && bits < 4.15, "bits per base weight " + bits);
+    try (var adapter = net.b4mad.successor.safetensors.SafetensorsFile.open(
+        runs.resolve("qlora/adapter/adapter_model.safetensors"))) {
+      assertTrue(adapter.contains("base_model.model.lm_head.weight"), adapter.names().toString());
+    }
   }
 
   @Test
