@@ -107,7 +107,9 @@ public final class Adapters {
       throw new ToolException("model: " + dir + " is not a model directory (it has no config.json); models_list"
           + " shows the base models there are");
     }
-    return new ModelRef(ModelDiscovery.nameOf(dir), dir.toString(), null, null, null);
+    List<Path> roots = new ArrayList<>(List.of(workspace.modelsDir()));
+    roots.addAll(workspace.allowedRoots().roots());
+    return new ModelRef(ModelDiscovery.nameOf(dir, roots), dir.toString(), null, null, null);
   }
 
   private static ModelRef fromJob(Job job, TrainingConfig config) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,10 +61,12 @@ public final class ModelDiscovery {
   public static Found scan(Path modelsDir, List<Path> allowedDirs, List<Path> allowedRoots, Path hfCache, int depth) {
     Map<Path, BaseModel> found = new LinkedHashMap<>();
     List<Searched> searched = new ArrayList<>();
-    walk(modelsDir, "workspace", depth, found);
+    List<Path> named = new ArrayList<>(List.of(modelsDir));
+    named.addAll(allowedDirs);
+    walk(modelsDir, "workspace", depth, named, found);
     searched.add(new Searched(modelsDir.toString(), "workspace", true, null));
     for (Path dir : allowedDirs) {
-      walk(dir, "allowed_dir", depth, found);
+      walk(dir, "allowed_dir", depth, named, found);
       searched.add(new Searched(dir.toString(), "allowed_dir", true, null));
     }
     Path cache = realPath(hfCache);
@@ -73,23 +76,29 @@ public final class ModelDiscovery {
       searched.add(new Searched(cache.toString(), "hf_cache", false, "outside the allowed directories: restart the"
           + " server with --allow-dir " + cache + " to list and use the models there"));
     } else {
-      walk(cache, "hf_cache", 1, found);
+      walk(cache, "hf_cache", 1, named, found);
       searched.add(new Searched(cache.toString(), "hf_cache", true, null));
     }
     return new Found(List.copyOf(found.values()), searched);
   }
 
   /**
-   * The name a model directory goes by: {@code Org/Name} for a Hugging Face cache snapshot, else its folder's name.
+   * The name a model directory goes by: {@code Org/Name} for a Hugging Face cache snapshot, else its path below
+   * the deepest of {@code roots} that holds it, else its folder's name.
    */
-  public static String nameOf(Path dir) {
-    Path snapshots = dir.getParent();
+  public static String nameOf(Path dir, List<Path> roots) {
+    Path real = realPath(dir);
+    Path snapshots = real.getParent();
     Path repo = snapshots == null ? null : snapshots.getParent();
     if (repo != null && snapshots.getFileName().toString().equals("snapshots")
         && repo.getFileName().toString().startsWith(HUB_PREFIX)) {
       return hubId(repo);
     }
-    return dir.getFileName().toString();
+    return roots.stream().map(ModelDiscovery::realPath)
+        .filter(root -> real.startsWith(root) && !real.equals(root))
+        .max(Comparator.comparingInt(Path::getNameCount))
+        .map(root -> root.relativize(real).toString())
+        .orElse(real.getFileName().toString());
   }
 
   private static String hubId(Path repo) {
@@ -100,7 +109,7 @@ public final class ModelDiscovery {
    * Looks for model folders up to {@code depth} levels below {@code root}. Hidden folders are skipped (caches,
    * virtual environments, half-written files), and so is everything below a model folder.
    */
-  private static void walk(Path root, String source, int depth, Map<Path, BaseModel> found) {
+  private static void walk(Path root, String source, int depth, List<Path> named, Map<Path, BaseModel> found) {
     if (!Files.isDirectory(root)) {
       return;
     }
@@ -116,12 +125,12 @@ public final class ModelDiscovery {
               }
               if (folder.startsWith(HUB_PREFIX)) {
                 for (Path snapshot : list(dir.resolve("snapshots"))) {
-                  add(snapshot, hubId(dir), source, snapshot.getFileName().toString(), found);
+                  add(snapshot, source, snapshot.getFileName().toString(), named, found);
                 }
                 return FileVisitResult.SKIP_SUBTREE;
               }
               if (Files.isRegularFile(dir.resolve("config.json"))) {
-                add(dir, dir.equals(root) ? folder : root.relativize(dir).toString(), source, null, found);
+                add(dir, source, null, named, found);
                 return FileVisitResult.SKIP_SUBTREE;
               }
               return FileVisitResult.CONTINUE;
@@ -148,12 +157,12 @@ public final class ModelDiscovery {
     }
   }
 
-  private static void add(Path dir, String name, String source, String revision, Map<Path, BaseModel> found) {
+  private static void add(Path dir, String source, String revision, List<Path> named, Map<Path, BaseModel> found) {
     Path real = realPath(dir);
     if (found.containsKey(real)) {
       return;
     }
-    BaseModel model = inspect(real, name, source, revision);
+    BaseModel model = inspect(real, nameOf(real, named), source, revision);
     if (model != null) {
       found.put(real, model);
     }

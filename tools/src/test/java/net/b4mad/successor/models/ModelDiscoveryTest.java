@@ -125,7 +125,7 @@ class ModelDiscoveryTest {
     assertEquals("hf_cache", qwen.source());
     assertTrue(qwen.loadable(), qwen.problem());
     assertEquals(TINY_PARAMETERS, qwen.parameters());
-    assertEquals("Qwen/Qwen3-8B", ModelDiscovery.nameOf(snapshot));
+    assertEquals("Qwen/Qwen3-8B", ModelDiscovery.nameOf(snapshot, List.of(hub)));
   }
 
   @Test
