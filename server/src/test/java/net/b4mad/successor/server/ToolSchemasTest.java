@@ -24,6 +24,7 @@ import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.mcp.ToolCall;
 import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.mcp.ToolDefinition;
+import net.b4mad.successor.models.ModelsArea;
 import net.b4mad.successor.traces.TracesArea;
 import net.b4mad.successor.workspace.Workspace;
 import net.b4mad.successor.workspace.WorkspaceArea;
@@ -44,7 +45,8 @@ class ToolSchemasTest {
     Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
     return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), new DatasetsArea(workspace),
         new BeadsArea(new EmbeddedBeads(workspace.root())),
-        new JobsArea(workspace, queue(workspace)), new EvalArea(workspace, queue(workspace)));
+        new JobsArea(workspace, queue(workspace)), new EvalArea(workspace, queue(workspace)),
+        new ModelsArea(workspace, new EmbeddedBeads(workspace.root()), dir.resolve("hf")));
   }
 
   private static JobQueue queue(Workspace workspace) {

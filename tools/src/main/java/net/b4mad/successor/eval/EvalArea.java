@@ -188,17 +188,8 @@ public final class EvalArea implements ToolArea {
     return path;
   }
 
-  /** The report of a finished eval, or a message that says what state it is in. */
   private EvalReport report(String id) {
-    Job job = queue.store().get(id)
-        .filter(found -> found.kind().equals(EvalJobRunner.KIND))
-        .orElseThrow(() -> new ToolException("no eval '" + id + "'; job_list with kind eval shows them"));
-    Path file = Path.of(job.runDir()).resolve(EvalJobRunner.REPORT);
-    if (!Files.isRegularFile(file)) {
-      throw new ToolException("eval " + id + " has no report yet: it is " + job.state().label()
-          + (job.error() == null ? "" : " (" + job.error() + ")") + "; job_wait waits for it");
-    }
-    return EvalReport.read(file);
+    return new EvalRuns(queue.store()).report(id);
   }
 
   private Map<String, Object> results(ToolCall call) {
@@ -220,16 +211,10 @@ public final class EvalArea implements ToolArea {
     return result;
   }
 
-  private static List<CaseOutcome> outcomes(EvalReport report) {
-    return report.cases().stream()
-        .map(c -> new CaseOutcome(c.suite() + "/" + c.id(), c.category(), c.passed()))
-        .toList();
-  }
-
   private Map<String, Object> compare(ToolCall call) {
     EvalReport baseline = report(call.string("baseline", null));
     EvalReport candidate = report(call.string("candidate", null));
-    EvalComparison.Result comparison = EvalComparison.compare(outcomes(baseline), outcomes(candidate));
+    EvalComparison.Result comparison = EvalComparison.compare(baseline.outcomes(), candidate.outcomes());
     Map<String, Object> metrics = new LinkedHashMap<>();
     candidate.categories().forEach((category, after) -> {
       EvalMetrics before = baseline.categories().get(category);
@@ -267,7 +252,7 @@ public final class EvalArea implements ToolArea {
       throw new ToolException(e.getMessage(), e);
     }
     PromotionGate.Decision decision = gate.judge(
-        outcomes(report(call.string("production", null))), outcomes(report(call.string("candidate", null))));
+        report(call.string("production", null)).outcomes(), report(call.string("candidate", null)).outcomes());
     return Map.of("pass", decision.pass(), "reasons", decision.reasons(), "comparison", decision.comparison());
   }
 

@@ -45,6 +45,11 @@ public record EvalReport(
     return new EvalReport(total, cancelled, EvalMetrics.of(results), suites, categories, results);
   }
 
+  /** Each case's verdict, named {@code suite/id} so that runs of the same suites pair up. */
+  public List<CaseOutcome> outcomes() {
+    return cases.stream().map(c -> new CaseOutcome(c.suite() + "/" + c.id(), c.category(), c.passed())).toList();
+  }
+
   /** Reads a report written with {@code Json.write(report)}. */
   public static EvalReport read(Path file) {
     return Json.MAPPER.treeToValue(Json.readTree(file), EvalReport.class);

@@ -91,7 +91,26 @@ final class StoreSchema {
                     detail TEXT
                   )""",
                   "CREATE INDEX runs_queue ON runs (state, priority, created_at)",
-                  "CREATE INDEX run_events_run ON run_events (run_id)")));
+                  "CREATE INDEX run_events_run ON run_events (run_id)")),
+          new Migration(
+              4,
+              "models: the production pointer as a history of promotions and rollbacks",
+              List.of(
+                  """
+                  CREATE TABLE model_promotions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    adapter TEXT,
+                    run_id TEXT,
+                    candidate_eval TEXT,
+                    production_eval TEXT,
+                    gate TEXT,
+                    reasons TEXT NOT NULL,
+                    replaces INTEGER REFERENCES model_promotions(id)
+                  )""")));
 
   private StoreSchema() {}
 }
