@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       InfoCommand.class,
+      DemoCommand.class,
       ModelCommand.class,
       TrainCommand.class,
       ChatCommand.class,
