@@ -49,9 +49,15 @@ public final class TrackingBeads implements JobBeads {
     String data = spec.settings().has("suites")
         ? String.join(", ", spec.settings().path("suites").valueStream().map(s -> lastName(s.asString())).toList())
         : lastName(spec.settings().path("dataset").asString(""));
-    String title = String.format(Locale.ROOT, "%s %s %s: %s%s on %s", spec.kind().toUpperCase(Locale.ROOT),
-        spec.kind().equals("eval") ? "eval" : "training run", jobId, model,
-        adapter == null ? "" : " + " + lastName(adapter.replaceFirst("/adapter/?$", "")), data);
+    String what = switch (spec.kind()) {
+      case "sft", "dpo" -> spec.kind().toUpperCase(Locale.ROOT) + " training run";
+      case "eval" -> "Eval";
+      case "promote" -> "Promotion step";
+      default -> spec.kind() + " job";
+    };
+    String title = String.format(Locale.ROOT, "%s %s: %s%s%s", what, jobId, model,
+        adapter == null ? "" : " + " + lastName(adapter.replaceFirst("/adapter/?$", "")),
+        data.isEmpty() ? "" : " on " + data);
     String description = note + "\n\nSettings:\n" + Json.writePretty(spec.settings());
     List<String> waitsFor = new java.util.ArrayList<>(buildsOn(spec));
     for (String job : spec.dependsOn()) {
