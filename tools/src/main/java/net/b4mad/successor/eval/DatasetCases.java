@@ -17,7 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
  * can be evaluated and sampled like a suite. Every assistant turn that answers a user or tool message becomes a
  * case: its messages are the conversation before that turn, its gold answer is the turn, and its expectation is
  * the turn itself. A turn with tool calls expects exactly those calls, each argument with the one value the
- * example gave (so an argument the example left out may not be added); a turn of text only expects no call.
+ * example gave (so an argument the example left out may not be added; one it gave as {@code ""} or null may be
+ * left out, the checker's optional marker); a turn of text only expects no call.
  * The category of such a case is the kind of its expectation ({@code tool_calls} or {@code no_call}).
  */
 public final class DatasetCases {

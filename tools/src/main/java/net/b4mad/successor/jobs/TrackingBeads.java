@@ -50,7 +50,11 @@ public final class TrackingBeads implements JobBeads {
         ? String.join(", ", spec.settings().path("suites").valueStream().map(s -> lastName(s.asString())).toList())
         : lastName(spec.settings().path("dataset").asString(""));
     String title = String.format(Locale.ROOT, "%s %s %s: %s%s on %s", spec.kind().toUpperCase(Locale.ROOT),
-        spec.kind().equals("eval") ? "eval" : "training run", jobId, model,
+        switch (spec.kind()) {
+          case "eval" -> "eval";
+          case "pairs" -> "preference pairs";
+          default -> "training run";
+        }, jobId, model,
         adapter == null ? "" : " + " + lastName(adapter.replaceFirst("/adapter/?$", "")), data);
     String description = note + "\n\nSettings:\n" + Json.writePretty(spec.settings());
     Bead bead = beads.create(new NewBead(title, "task", NewBead.DEFAULT_PRIORITY, description,
