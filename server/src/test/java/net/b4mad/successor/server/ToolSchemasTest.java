@@ -25,6 +25,8 @@ import net.b4mad.successor.mcp.ToolCall;
 import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.mcp.ToolDefinition;
 import net.b4mad.successor.models.ModelsArea;
+import net.b4mad.successor.pairs.PairsArea;
+import net.b4mad.successor.pairs.PairsJobRunner;
 import net.b4mad.successor.traces.TracesArea;
 import net.b4mad.successor.workspace.Workspace;
 import net.b4mad.successor.workspace.WorkspaceArea;
@@ -46,11 +48,12 @@ class ToolSchemasTest {
     return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), new DatasetsArea(workspace),
         new BeadsArea(new EmbeddedBeads(workspace.root())),
         new JobsArea(workspace, queue(workspace)), new EvalArea(workspace, queue(workspace)),
+        new PairsArea(workspace, queue(workspace)),
         new ModelsArea(workspace, new EmbeddedBeads(workspace.root()), dir.resolve("hf")));
   }
 
   private static JobQueue queue(Workspace workspace) {
-    return new JobQueue(workspace, () -> {}, JobBeads.NONE, List.of(new TrainingJobRunner(), new EvalJobRunner(workspace)));
+    return new JobQueue(workspace, () -> {}, JobBeads.NONE, List.of(new TrainingJobRunner(), new EvalJobRunner(workspace), new PairsJobRunner(workspace)));
   }
 
   @Test
