@@ -29,6 +29,7 @@ import net.b4mad.successor.mcp.RequestCancellations;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.models.ModelDiscovery;
 import net.b4mad.successor.models.ModelsArea;
+import net.b4mad.successor.pairs.PairsArea;
 import net.b4mad.successor.server.PromptLibrary;
 import net.b4mad.successor.server.SuccessorServer;
 import net.b4mad.successor.traces.TracesArea;
@@ -176,6 +177,7 @@ public final class ServeCommand implements Callable<Integer> {
     areas.add(new JobsArea(opened, queue));
     areas.add(new EvalArea(opened, queue));
     areas.add(new PipelineArea(new Pipelines(opened, queue, beads, datasets)));
+    areas.add(new PairsArea(opened, queue));
     areas.add(new ModelsArea(opened, beads,
         ModelDiscovery.huggingFaceCache(System.getenv(), System.getProperty("user.home"))));
     extraAreas.forEach(area -> areas.add(area.apply(opened)));

@@ -13,6 +13,7 @@ import net.b4mad.successor.jobs.TrackingBeads;
 import net.b4mad.successor.jobs.JobWorker;
 import net.b4mad.successor.jobs.TrainingJobRunner;
 import net.b4mad.successor.pipeline.PromoteJobRunner;
+import net.b4mad.successor.pairs.PairsJobRunner;
 import net.b4mad.successor.workspace.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     versionProvider = Successor.VersionProvider.class,
     description = {
-      "Run the workspace's queued jobs (training runs) one at a time, then exit.",
+      "Run the workspace's queued jobs (training, evals, preference pairs) one at a time, then exit.",
       "The server starts one in the background when it queues a job; it survives the server."
     })
 public final class WorkerCommand implements Callable<Integer> {
@@ -40,7 +41,8 @@ public final class WorkerCommand implements Callable<Integer> {
 
   /** Every kind of job there is: the server checks and queues them, the worker runs them. */
   static List<JobRunner> runners(Workspace workspace, Beads beads) {
-    return List.of(new TrainingJobRunner(), new EvalJobRunner(workspace), new PromoteJobRunner(workspace, beads));
+    return List.of(new TrainingJobRunner(), new EvalJobRunner(workspace), new PairsJobRunner(workspace),
+        new PromoteJobRunner(workspace, beads));
   }
 
   @Override

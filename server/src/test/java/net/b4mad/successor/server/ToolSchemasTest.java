@@ -28,6 +28,8 @@ import net.b4mad.successor.mcp.ToolCall;
 import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.mcp.ToolDefinition;
 import net.b4mad.successor.models.ModelsArea;
+import net.b4mad.successor.pairs.PairsArea;
+import net.b4mad.successor.pairs.PairsJobRunner;
 import net.b4mad.successor.traces.TracesArea;
 import net.b4mad.successor.workspace.Workspace;
 import net.b4mad.successor.workspace.WorkspaceArea;
@@ -48,10 +50,11 @@ class ToolSchemasTest {
     Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
     EmbeddedBeads beads = new EmbeddedBeads(workspace.root());
     JobQueue queue = new JobQueue(workspace, () -> {}, JobBeads.NONE,
-        List.of(new TrainingJobRunner(), new EvalJobRunner(workspace), new PromoteJobRunner(workspace, beads)));
+        List.of(new TrainingJobRunner(), new EvalJobRunner(workspace), new PairsJobRunner(workspace),
+            new PromoteJobRunner(workspace, beads)));
     DatasetsArea datasets = new DatasetsArea(workspace);
     return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), datasets, new BeadsArea(beads),
-        new JobsArea(workspace, queue), new EvalArea(workspace, queue),
+        new JobsArea(workspace, queue), new EvalArea(workspace, queue), new PairsArea(workspace, queue),
         new ModelsArea(workspace, beads, dir.resolve("hf")),
         new PipelineArea(new Pipelines(workspace, queue, beads, datasets)));
   }

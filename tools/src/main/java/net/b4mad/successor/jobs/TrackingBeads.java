@@ -53,6 +53,7 @@ public final class TrackingBeads implements JobBeads {
       case "sft", "dpo" -> spec.kind().toUpperCase(Locale.ROOT) + " training run";
       case "eval" -> "Eval";
       case "promote" -> "Promotion step";
+      case "pairs" -> "Preference pairs";
       default -> spec.kind() + " job";
     };
     String title = String.format(Locale.ROOT, "%s %s: %s%s%s", what, jobId, model,
