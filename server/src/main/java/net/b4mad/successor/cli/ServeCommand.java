@@ -19,6 +19,8 @@ import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.beads.BeadsArea;
 import net.b4mad.successor.datasets.DatasetsArea;
 import net.b4mad.successor.eval.EvalArea;
+import net.b4mad.successor.pipeline.PipelineArea;
+import net.b4mad.successor.pipeline.Pipelines;
 import net.b4mad.successor.jobs.JobQueue;
 import net.b4mad.successor.jobs.JobStore;
 import net.b4mad.successor.jobs.TrackingBeads;
@@ -27,6 +29,7 @@ import net.b4mad.successor.mcp.RequestCancellations;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.models.ModelDiscovery;
 import net.b4mad.successor.models.ModelsArea;
+import net.b4mad.successor.pairs.PairsArea;
 import net.b4mad.successor.server.PromptLibrary;
 import net.b4mad.successor.server.SuccessorServer;
 import net.b4mad.successor.traces.TracesArea;
@@ -155,18 +158,26 @@ public final class ServeCommand implements Callable<Integer> {
     return serveStdio(protocolOut);
   }
 
+  /** The job queue every command that queues work uses: detached workers, a bead per job, every kind. */
+  static JobQueue queue(Workspace opened, Beads beads, BeadsOptions beadsOptions) {
+    return new JobQueue(opened, new ProcessWorkerLauncher(opened.root(), beadsOptions.arguments()),
+        new TrackingBeads(beads, new JobStore(opened.store())), WorkerCommand.runners(opened, beads));
+  }
+
   private List<ToolArea> areas(Workspace opened) {
     List<ToolArea> areas = new ArrayList<>();
     areas.add(new WorkspaceArea(opened));
     areas.add(new TracesArea(opened));
-    areas.add(new DatasetsArea(opened));
+    DatasetsArea datasets = new DatasetsArea(opened);
+    areas.add(datasets);
     Beads beads = beadsOptions.open(opened);
     LOG.info("beads: {}", beads);
     areas.add(new BeadsArea(beads));
-    JobQueue queue = new JobQueue(opened, new ProcessWorkerLauncher(opened.root(), beadsOptions.arguments()),
-        new TrackingBeads(beads, new JobStore(opened.store())), WorkerCommand.runners(opened));
+    JobQueue queue = queue(opened, beads, beadsOptions);
     areas.add(new JobsArea(opened, queue));
     areas.add(new EvalArea(opened, queue));
+    areas.add(new PipelineArea(new Pipelines(opened, queue, beads, datasets)));
+    areas.add(new PairsArea(opened, queue));
     areas.add(new ModelsArea(opened, beads,
         ModelDiscovery.huggingFaceCache(System.getenv(), System.getProperty("user.home"))));
     extraAreas.forEach(area -> areas.add(area.apply(opened)));

@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       TracesCommand.class,
       EvalCommand.class,
-      WorkerCommand.class
+      WorkerCommand.class,
+      WatchCommand.class
     })
 public final class Successor implements Runnable {
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.eval.EvalJobRunner;
 import net.b4mad.successor.jobs.JobBeads;
 import net.b4mad.successor.jobs.JobRunner;
@@ -11,6 +12,8 @@ import net.b4mad.successor.jobs.JobStore;
 import net.b4mad.successor.jobs.TrackingBeads;
 import net.b4mad.successor.jobs.JobWorker;
 import net.b4mad.successor.jobs.TrainingJobRunner;
+import net.b4mad.successor.pipeline.PromoteJobRunner;
+import net.b4mad.successor.pairs.PairsJobRunner;
 import net.b4mad.successor.workspace.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +28,7 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     versionProvider = Successor.VersionProvider.class,
     description = {
-      "Run the workspace's queued jobs (training runs) one at a time, then exit.",
+      "Run the workspace's queued jobs (training, evals, preference pairs) one at a time, then exit.",
       "The server starts one in the background when it queues a job; it survives the server."
     })
 public final class WorkerCommand implements Callable<Integer> {
@@ -37,15 +40,17 @@ public final class WorkerCommand implements Callable<Integer> {
   @Mixin BeadsOptions beadsOptions;
 
   /** Every kind of job there is: the server checks and queues them, the worker runs them. */
-  static List<JobRunner> runners(Workspace workspace) {
-    return List.of(new TrainingJobRunner(), new EvalJobRunner(workspace));
+  static List<JobRunner> runners(Workspace workspace, Beads beads) {
+    return List.of(new TrainingJobRunner(), new EvalJobRunner(workspace), new PairsJobRunner(workspace),
+        new PromoteJobRunner(workspace, beads));
   }
 
   @Override
   public Integer call() {
     Workspace opened = Workspace.open(workspace.directory(), List.of());
-    JobBeads beads = new TrackingBeads(beadsOptions.open(opened), new JobStore(opened.store()));
-    JobWorker worker = new JobWorker(opened, runners(opened), beads, System.err::println);
+    Beads tracker = beadsOptions.open(opened);
+    JobBeads beads = new TrackingBeads(tracker, new JobStore(opened.store()));
+    JobWorker worker = new JobWorker(opened, runners(opened, tracker), beads, System.err::println);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       worker.shutdown();

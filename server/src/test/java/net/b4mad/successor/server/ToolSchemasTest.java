@@ -19,12 +19,17 @@ import net.b4mad.successor.jobs.JobBeads;
 import net.b4mad.successor.jobs.JobQueue;
 import net.b4mad.successor.jobs.JobsArea;
 import net.b4mad.successor.jobs.TrainingJobRunner;
+import net.b4mad.successor.pipeline.PipelineArea;
+import net.b4mad.successor.pipeline.Pipelines;
+import net.b4mad.successor.pipeline.PromoteJobRunner;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.mcp.ToolCall;
 import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.mcp.ToolDefinition;
 import net.b4mad.successor.models.ModelsArea;
+import net.b4mad.successor.pairs.PairsArea;
+import net.b4mad.successor.pairs.PairsJobRunner;
 import net.b4mad.successor.traces.TracesArea;
 import net.b4mad.successor.workspace.Workspace;
 import net.b4mad.successor.workspace.WorkspaceArea;
@@ -43,14 +48,15 @@ class ToolSchemasTest {
 
   private List<ToolArea> areas() {
     Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
-    return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), new DatasetsArea(workspace),
-        new BeadsArea(new EmbeddedBeads(workspace.root())),
-        new JobsArea(workspace, queue(workspace)), new EvalArea(workspace, queue(workspace)),
-        new ModelsArea(workspace, new EmbeddedBeads(workspace.root()), dir.resolve("hf")));
-  }
-
-  private static JobQueue queue(Workspace workspace) {
-    return new JobQueue(workspace, () -> {}, JobBeads.NONE, List.of(new TrainingJobRunner(), new EvalJobRunner(workspace)));
+    EmbeddedBeads beads = new EmbeddedBeads(workspace.root());
+    JobQueue queue = new JobQueue(workspace, () -> {}, JobBeads.NONE,
+        List.of(new TrainingJobRunner(), new EvalJobRunner(workspace), new PairsJobRunner(workspace),
+            new PromoteJobRunner(workspace, beads)));
+    DatasetsArea datasets = new DatasetsArea(workspace);
+    return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), datasets, new BeadsArea(beads),
+        new JobsArea(workspace, queue), new EvalArea(workspace, queue), new PairsArea(workspace, queue),
+        new ModelsArea(workspace, beads, dir.resolve("hf")),
+        new PipelineArea(new Pipelines(workspace, queue, beads, datasets)));
   }
 
   @Test

@@ -192,14 +192,27 @@ public final class DatasetStore {
 
     /** Writes {@code <split>.jsonl} (one example per line) and returns the SHA-256 of its bytes. */
     public String writeSplit(String split, List<DatasetExample> examples) {
+      // Serialised one at a time as written: a build's lines together would cost as much heap as its examples.
+      return write(split, () -> examples.stream().map(DatasetExample::toJsonLine).iterator());
+    }
+
+    /**
+     * Writes {@code <split>.jsonl} from ready JSON lines (records of another form, such as preference pairs) and
+     * returns the SHA-256 of its bytes.
+     */
+    public String writeLines(String split, List<String> lines) {
+      return write(split, lines);
+    }
+
+    private String write(String split, Iterable<String> lines) {
       Path file = temp.resolve(split + ".jsonl");
       try {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             OutputStream out = new DigestOutputStream(
                 new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16), digest)) {
-          for (DatasetExample example : examples) {
-            out.write(example.toJsonLine().getBytes(StandardCharsets.UTF_8));
+          for (String line : lines) {
+            out.write(line.getBytes(StandardCharsets.UTF_8));
             out.write('\n');
           }
           out.flush();

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.mcp.ToolCall;
+import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.mcp.ToolDefinition;
 import net.b4mad.successor.mcp.ToolException;
 import net.b4mad.successor.mcp.ToolHints;
@@ -461,7 +462,12 @@ public final class DatasetsArea implements ToolArea {
   // --- dataset_build
 
   private BuildResult build(ToolCall call) {
-    JsonNode args = Json.MAPPER.valueToTree(call.arguments());
+    return build(Json.MAPPER.valueToTree(call.arguments()), call.context());
+  }
+
+  /** What dataset_build does with these arguments (its input schema's fields); a pipeline's first step. */
+  public BuildResult build(JsonNode args, ToolContext context) {
+    ToolCall call = new ToolCall(Json.toMap(args), context);
     TraceFilter traces = call.bool("include_traces", true) ? filter(args.get("traces"), "traces") : null;
     if (traces == null && args.has("traces")) {
       throw new ToolException("traces was given with include_traces: false; drop one of them");
@@ -489,7 +495,7 @@ public final class DatasetsArea implements ToolArea {
             threshold == null ? BuildRequest.DEFAULT_NEAR_THRESHOLD : threshold.isNull() ? Double.NaN : threshold.asDouble(),
             (int) call.integer("max_tokens", DatasetValidator.DEFAULT_MAX_TOKENS),
             call.string("on_invalid", "exclude"));
-    return builder.build(request, tokenizer(call), call.context());
+    return builder.build(request, tokenizer(call), context);
   }
 
   /** A TraceFilter from its JSON form; null node means all traces. */

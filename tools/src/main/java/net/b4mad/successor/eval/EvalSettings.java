@@ -67,7 +67,8 @@ public record EvalSettings(String model, String adapter, List<String> suites, Do
     return read;
   }
 
-  static EvalSuite load(Path file) {
+  /** Reads a suite file: a {@code .jsonl} suite, or BFCL questions with the answers in {@code possible_answer/}. */
+  public static EvalSuite load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no suite file at " + file);
     }

@@ -1,5 +1,7 @@
 package net.b4mad.successor.jobs;
 
+import java.util.List;
+
 /**
  * A job as the store holds it. Times are ISO-8601 instants; {@code heartbeatAt} is the worker's last sign of life
  * while the job runs.
@@ -19,4 +21,11 @@ public record Job(
     Long workerPid,
     String error,
     boolean cancelRequested,
-    boolean resume) {}
+    boolean resume,
+    List<String> dependsOn,
+    String pipelineId) {
+
+  public Job {
+    dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+  }
+}

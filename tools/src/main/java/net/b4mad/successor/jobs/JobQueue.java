@@ -52,11 +52,16 @@ public final class JobQueue {
    * @param beadId an existing bead to track the job on, or null for a new one
    */
   public Job submit(String kind, JsonNode settings, int priority, String beadId, Path parent) {
+    return submit(new JobSpec(kind, settings, priority, beadId), parent);
+  }
+
+  /** Queues {@code spec}: with its dependencies, parent bead and pipeline, when it is a pipeline's step. */
+  public Job submit(JobSpec spec, Path parent) {
+    String kind = spec.kind();
     JobRunner runner = runners.get(kind);
     if (runner == null) {
       throw new ToolException("no runner for jobs of kind '" + kind + "'; the kinds are " + runners.keySet());
     }
-    JobSpec spec = new JobSpec(kind, settings, priority, beadId);
     try {
       runner.check(spec);
     } catch (IllegalArgumentException e) {
@@ -69,7 +74,7 @@ public final class JobQueue {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + runDir + ": " + e.getMessage(), e);
     }
-    JobSpec tracked = new JobSpec(kind, settings, priority, beads.opened(id, spec));
+    JobSpec tracked = spec.withBead(beads.opened(id, spec));
     tracked.write(runDir);
     Job job = store().enqueue(id, tracked, runDir.toString());
     launcher.ensureRunning();

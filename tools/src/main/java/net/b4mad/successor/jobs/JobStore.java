@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongPredicate;
+import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolException;
 import net.b4mad.successor.workspace.WorkspaceStore;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The job queue in the workspace database ({@code runs} rows), shared by the server and the worker process: every
@@ -22,7 +24,9 @@ public final class JobStore {
 
   private static final String COLUMNS =
       "id, kind, state, priority, bead_id, run_dir, created_at, updated_at, started_at, finished_at, heartbeat_at,"
-          + " worker_pid, error, cancel_requested, resume";
+          + " worker_pid, error, cancel_requested, resume, depends_on, pipeline_id";
+
+  private static final tools.jackson.core.type.TypeReference<List<String>> STRINGS = new tools.jackson.core.type.TypeReference<>() {};
 
   private final WorkspaceStore store;
 
@@ -37,8 +41,8 @@ public final class JobStore {
     String now = Instant.now().toString();
     store.write(connection -> {
       try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO runs (id, kind, state, bead_id, run_dir, created_at, updated_at, priority, spec)"
-              + " VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?)")) {
+          "INSERT INTO runs (id, kind, state, bead_id, run_dir, created_at, updated_at, priority, spec, depends_on,"
+              + " pipeline_id) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)")) {
         insert.setString(1, id);
         insert.setString(2, spec.kind());
         insert.setString(3, spec.beadId());
@@ -46,7 +50,9 @@ public final class JobStore {
         insert.setString(5, now);
         insert.setString(6, now);
         insert.setInt(7, spec.priority());
-        insert.setString(8, net.b4mad.successor.json.Json.write(spec));
+        insert.setString(8, Json.write(spec));
+        insert.setString(9, Json.write(spec.dependsOn()));
+        insert.setString(10, spec.pipelineId());
         insert.executeUpdate();
       }
       event(connection, id, now, JobState.QUEUED, "enqueued");
@@ -55,19 +61,45 @@ public final class JobStore {
     return get(id).orElseThrow();
   }
 
-  /** Takes the next queued job (highest priority, then oldest) for the worker {@code pid}; empty when none. */
-  public Optional<Job> claimNext(long pid) {
+  /**
+   * Takes the next queued job (highest priority, then oldest) whose dependencies have all succeeded, for the
+   * worker {@code pid}; empty when none can start. A queued job with a dependency that failed or was cancelled
+   * is cancelled on the way, with the reason, and handed to {@code cancelled}.
+   */
+  public Optional<Job> claimNext(long pid, java.util.function.Consumer<Job> cancelled) {
+    List<String> blocked = new ArrayList<>();
     String id = store.write(connection -> {
-      String next;
-      try (PreparedStatement select = connection.prepareStatement(
-          "SELECT id FROM runs WHERE state = 'queued' ORDER BY priority DESC, created_at, rowid LIMIT 1");
-          ResultSet rows = select.executeQuery()) {
-        if (!rows.next()) {
-          return null;
-        }
-        next = rows.getString(1);
-      }
+      String next = null;
       String now = Instant.now().toString();
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT id, depends_on FROM runs WHERE state = 'queued' ORDER BY priority DESC, created_at, rowid");
+          ResultSet rows = select.executeQuery()) {
+        List<String[]> queued = new ArrayList<>();
+        while (rows.next()) {
+          queued.add(new String[] {rows.getString(1), rows.getString(2)});
+        }
+        for (String[] candidate : queued) {
+          String blocker = null;
+          boolean waiting = false;
+          for (JsonNode dependency : Json.MAPPER.readTree(candidate[1])) {
+            String state = stateOf(connection, dependency.asString());
+            if (state == null || state.equals("failed") || state.equals("cancelled")) {
+              blocker = dependency.asString() + (state == null ? " does not exist" : " " + state);
+            } else if (!state.equals("succeeded")) {
+              waiting = true;
+            }
+          }
+          if (blocker != null) {
+            cancelBlocked(connection, candidate[0], now, "not run: job " + blocker);
+            blocked.add(candidate[0]);
+          } else if (!waiting && next == null) {
+            next = candidate[0];
+          }
+        }
+      }
+      if (next == null) {
+        return null;
+      }
       try (PreparedStatement update = connection.prepareStatement(
           "UPDATE runs SET state = 'running', started_at = ?, heartbeat_at = ?, updated_at = ?, worker_pid = ?,"
               + " error = NULL, finished_at = NULL WHERE id = ? AND state = 'queued'")) {
@@ -81,6 +113,7 @@ public final class JobStore {
       event(connection, next, now, JobState.RUNNING, "worker " + pid);
       return next;
     });
+    blocked.forEach(job -> cancelled.accept(require(job)));
     return id == null ? Optional.empty() : get(id);
   }
 
@@ -249,6 +282,27 @@ public final class JobStore {
     });
   }
 
+  private static String stateOf(Connection connection, String id) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT state FROM runs WHERE id = ?")) {
+      select.setString(1, id);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getString(1) : null;
+      }
+    }
+  }
+
+  private static void cancelBlocked(Connection connection, String id, String now, String reason) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE runs SET state = 'cancelled', finished_at = ?, updated_at = ?, error = ? WHERE id = ?")) {
+      update.setString(1, now);
+      update.setString(2, now);
+      update.setString(3, reason);
+      update.setString(4, id);
+      update.executeUpdate();
+    }
+    event(connection, id, now, JobState.CANCELLED, reason);
+  }
+
   private static void event(Connection connection, String id, String at, JobState state, String detail)
       throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
@@ -267,6 +321,6 @@ public final class JobStore {
     return new Job(rows.getString(1), rows.getString(2), JobState.parse(rows.getString(3)), rows.getInt(4),
         rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8), rows.getString(9),
         rows.getString(10), rows.getString(11), workerPid, rows.getString(13), rows.getInt(14) == 1,
-        rows.getInt(15) == 1);
+        rows.getInt(15) == 1, Json.MAPPER.readValue(rows.getString(16), STRINGS), rows.getString(17));
   }
 }

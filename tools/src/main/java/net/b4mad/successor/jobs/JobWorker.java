@@ -72,7 +72,8 @@ public final class JobWorker {
         jobs.failStale(Duration.ZERO, otherPid -> false)
             .forEach(job -> beads.finished(job, JobState.FAILED, job.error()));
         Optional<Job> next;
-        while (!shutdown.get() && (next = jobs.claimNext(pid)).isPresent()) {
+        while (!shutdown.get()
+            && (next = jobs.claimNext(pid, job -> beads.finished(job, JobState.CANCELLED, job.error()))).isPresent()) {
           run(next.get());
           ran++;
         }

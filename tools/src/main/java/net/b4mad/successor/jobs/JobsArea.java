@@ -166,7 +166,7 @@ public final class JobsArea implements ToolArea {
             """
             {"type": "object", "properties": {
               "state": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelled"]},
-              "kind": {"type": "string", "description": "sft or dpo (later kinds: eval, pipeline steps)."},
+              "kind": {"type": "string", "description": "sft, dpo, eval or pairs."},
               "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 20}},
              "additionalProperties": false}""",
             "{\"type\": \"object\", \"properties\": {\"jobs\": {\"type\": \"array\", \"items\": " + STATUS_OUTPUT + "}},"

@@ -26,7 +26,7 @@ public final class TrackingBeads implements JobBeads {
   private final Beads beads;
   private final JobStore jobs;
 
-  /** @param jobs to find the bead of the run an adapter came from; may be null */
+  /** @param jobs to find the beads of the runs a job builds on or waits for */
   public TrackingBeads(Beads beads, JobStore jobs) {
     this.beads = beads;
     this.jobs = jobs;
@@ -49,19 +49,30 @@ public final class TrackingBeads implements JobBeads {
     String data = spec.settings().has("suites")
         ? String.join(", ", spec.settings().path("suites").valueStream().map(s -> lastName(s.asString())).toList())
         : lastName(spec.settings().path("dataset").asString(""));
-    String title = String.format(Locale.ROOT, "%s %s %s: %s%s on %s", spec.kind().toUpperCase(Locale.ROOT),
-        spec.kind().equals("eval") ? "eval" : "training run", jobId, model,
-        adapter == null ? "" : " + " + lastName(adapter.replaceFirst("/adapter/?$", "")), data);
+    String what = switch (spec.kind()) {
+      case "sft", "dpo" -> spec.kind().toUpperCase(Locale.ROOT) + " training run";
+      case "eval" -> "Eval";
+      case "promote" -> "Promotion step";
+      case "pairs" -> "Preference pairs";
+      default -> spec.kind() + " job";
+    };
+    String title = String.format(Locale.ROOT, "%s %s: %s%s%s", what, jobId, model,
+        adapter == null ? "" : " + " + lastName(adapter.replaceFirst("/adapter/?$", "")),
+        data.isEmpty() ? "" : " on " + data);
     String description = note + "\n\nSettings:\n" + Json.writePretty(spec.settings());
+    List<String> waitsFor = new java.util.ArrayList<>(buildsOn(spec));
+    for (String job : spec.dependsOn()) {
+      jobs.get(job).map(Job::beadId).filter(bead -> bead != null && !waitsFor.contains(bead)).ifPresent(waitsFor::add);
+    }
     Bead bead = beads.create(new NewBead(title, "task", NewBead.DEFAULT_PRIORITY, description,
-        List.of("successor", spec.kind()), buildsOn(spec), null));
+        List.of("successor", spec.kind()), waitsFor, spec.parentBead()));
     return bead.id();
   }
 
   /** The bead of the job whose adapter this one starts from, when it was one of ours. */
   private List<String> buildsOn(JobSpec spec) {
     String adapter = spec.settings().path("adapter").asString(null);
-    if (adapter == null || jobs == null) {
+    if (adapter == null) {
       return List.of();
     }
     return jobs.list(null, null, 1000).stream()

@@ -7,19 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.stream.Stream;
 import net.b4mad.successor.beads.BeadUpdate;
 import net.b4mad.successor.beads.Beads;
-import net.b4mad.successor.eval.EvalReport;
 import net.b4mad.successor.eval.EvalRuns;
 import net.b4mad.successor.eval.EvalRuns.EvalRun;
-import net.b4mad.successor.eval.EvalSettings;
 import net.b4mad.successor.eval.PromotionGate;
-import net.b4mad.successor.jobs.JobState;
 import net.b4mad.successor.jobs.JobStore;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
@@ -249,109 +243,14 @@ public final class ModelsArea implements ToolArea {
     } catch (IllegalArgumentException e) {
       throw new ToolException(e.getMessage(), e);
     }
-    ProductionPointer pointer = pointer();
-    Promotion production = pointer.current().orElse(null);
-    if (candidate.sameAs(production)) {
-      throw new ToolException(candidate.name() + " is production already (since " + production.at() + ")");
-    }
-    EvalRuns runs = new EvalRuns(jobs());
-    List<EvalRun> all = runs.list();
-    EvalRun candidateEval = evalOf(runs, all, candidate, call.string("candidate_eval", null), "candidate_eval", null);
-    EvalReport candidateReport = runs.report(candidateEval.job().id());
+    Promoter.Outcome outcome = new Promoter(jobs(), pointer(), beads)
+        .promote(candidate, call.string("candidate_eval", null), call.string("production_eval", null), gate);
     Map<String, Object> result = new LinkedHashMap<>();
-    if (production == null) {
-      List<String> reasons = List.of(String.format(Locale.ROOT,
-          "the first production: there is nothing to compare against, so no gate; eval %s passed %d of %d cases (%.3f)",
-          candidateEval.job().id(), candidateReport.overall().passed(), candidateReport.overall().cases(),
-          rate(candidateReport.overall().passRate())));
-      Promotion promoted = pointer.promote(null, candidate, candidateEval.job().id(), null, null, reasons);
-      note(candidate.beadId(), "Promoted to production (entry " + promoted.id() + "): " + reasons.get(0));
-      result.put("production", promoted);
-      result.put("previous", null);
-      result.put("reasons", reasons);
-      result.put("comparison", null);
-      return result;
-    }
-    ModelRef current = production.ref();
-    EvalRun productionEval = evalOf(runs, all, current, call.string("production_eval", null), "production_eval",
-        candidateEval.settings());
-    PromotionGate.Decision decision =
-        gate.judge(runs.report(productionEval.job().id()).outcomes(), candidateReport.outcomes());
-    String evals = "eval " + candidateEval.job().id() + " vs " + productionEval.job().id();
-    if (!decision.pass()) {
-      throw new ToolException("not promoted: " + candidate.name() + " does not pass the gate against production "
-          + current.name() + " (" + evals + "): " + String.join("; ", decision.reasons()) + ". Production stays "
-          + current.name() + ".");
-    }
-    Promotion promoted = pointer.promote(production, candidate, candidateEval.job().id(),
-        productionEval.job().id(), gate, decision.reasons());
-    note(candidate.beadId(), "Promoted to production (entry " + promoted.id() + "), replacing " + current.name() + " ("
-        + evals + "): " + decision.reasons().get(0));
-    result.put("production", promoted);
-    result.put("previous", production);
-    result.put("reasons", decision.reasons());
-    result.put("comparison", decision.comparison());
+    result.put("production", outcome.production());
+    result.put("previous", outcome.previous());
+    result.put("reasons", outcome.reasons());
+    result.put("comparison", outcome.comparison());
     return result;
-  }
-
-  /**
-   * The eval of {@code model} that the promotion rests on: the one given (checked to be of that model and
-   * finished), else the newest finished one (on the same suites and limit as {@code sameCasesAs}, when given).
-   */
-  private static EvalRun evalOf(EvalRuns runs, List<EvalRun> all, ModelRef model, String given, String argument,
-      EvalSettings sameCasesAs) {
-    if (given != null) {
-      EvalRun run = runs.require(given);
-      if (!model.evaluatedBy(run)) {
-        throw new ToolException(argument + ": eval " + given + " evaluated " + run.settings().model()
-            + (run.settings().adapter() == null ? "" : " + " + run.settings().adapter()) + ", not " + model.name()
-            + " (" + describe(model) + ")");
-      }
-      if (runs.report(given).cancelled()) {
-        throw new ToolException(argument + ": eval " + given + " was cancelled before all its cases ran; a promotion"
-            + " rests on a complete eval: run " + evalRun(model, run.settings()));
-      }
-      return run;
-    }
-    List<EvalRun> ofModel = all.stream().filter(model::evaluatedBy)
-        .filter(run -> sameCasesAs == null || (run.settings().suites().equals(sameCasesAs.suites())
-            && Objects.equals(run.settings().limit(), sameCasesAs.limit())))
-        .toList();
-    Optional<EvalRun> finished = ofModel.stream()
-        .filter(run -> run.job().state() == JobState.SUCCEEDED && run.hasReport()).findFirst();
-    if (finished.isPresent()) {
-      return finished.get();
-    }
-    Optional<EvalRun> pending = ofModel.stream().filter(run -> !run.job().state().ended()).findFirst();
-    String what = (sameCasesAs == null ? "no finished eval of " : "no finished eval of production ") + model.name()
-        + (sameCasesAs == null ? "" : " on the candidate eval's suites" + (sameCasesAs.limit() == null ? ""
-            : " (limit " + sameCasesAs.limit() + ")")) + ", which the promotion needs";
-    if (pending.isPresent()) {
-      throw new ToolException(what + ": eval " + pending.get().job().id() + " is " + pending.get().job().state().label()
-          + "; job_wait {\"job_id\": \"" + pending.get().job().id() + "\"} waits for it, then call model_promote again");
-    }
-    throw new ToolException(what + ": run eval_run " + evalRun(model, sameCasesAs) + ", wait for it with job_wait,"
-        + " then call model_promote again (or pass its id as " + argument + ")");
-  }
-
-  /** The eval_run arguments that evaluate {@code model} on the same cases as {@code like} (any cases when null). */
-  private static String evalRun(ModelRef model, EvalSettings like) {
-    Map<String, Object> arguments = new LinkedHashMap<>();
-    arguments.put("model", model.model());
-    if (model.adapter() != null) {
-      arguments.put("adapter", model.adapter());
-    }
-    if (like != null) {
-      arguments.put("suites", like.suites());
-      if (like.limit() != null) {
-        arguments.put("limit", like.limit());
-      }
-    }
-    return Json.write(arguments);
-  }
-
-  private static String describe(ModelRef model) {
-    return model.model() + (model.adapter() == null ? "" : " + " + model.adapter());
   }
 
   private Map<String, Object> rollback(ToolCall call) {
@@ -421,10 +320,6 @@ public final class ModelsArea implements ToolArea {
 
   private static double number(ToolCall call, String name, double fallback) {
     return call.arguments().get(name) instanceof Number n ? n.doubleValue() : fallback;
-  }
-
-  private static double rate(Double value) {
-    return value == null ? 0 : value;
   }
 
   @Override

@@ -110,6 +110,27 @@ final class StoreSchema {
                     gate TEXT,
                     reasons TEXT NOT NULL,
                     replaces INTEGER REFERENCES model_promotions(id)
+                  )""")),
+          new Migration(
+              5,
+              "pipelines: jobs that wait for other jobs, pipelines, and the beads the watcher has taken",
+              List.of(
+                  "ALTER TABLE runs ADD COLUMN depends_on TEXT NOT NULL DEFAULT '[]'",
+                  "ALTER TABLE runs ADD COLUMN pipeline_id TEXT",
+                  """
+                  CREATE TABLE pipelines (
+                    id TEXT PRIMARY KEY,
+                    created_at TEXT NOT NULL,
+                    bead_id TEXT,
+                    spec TEXT NOT NULL
+                  )""",
+                  """
+                  CREATE TABLE watched_beads (
+                    bead_id TEXT PRIMARY KEY,
+                    claimed_at TEXT NOT NULL,
+                    pipeline_id TEXT REFERENCES pipelines(id),
+                    finished_at TEXT,
+                    outcome TEXT
                   )""")));
 
   private StoreSchema() {}

@@ -141,7 +141,7 @@ class JobWorkerTest {
   @Test
   void aJobLeftRunningByADeadWorkerIsFailedWhenTheNextWorkerStarts() throws Exception {
     enqueue("orphan", "{}", 0);
-    jobs.claimNext(999_999);
+    jobs.claimNext(999_999, job -> {});
     new JobWorker(workspace, List.of(new FakeRunner()), JobBeads.NONE, line -> {}).drain();
     Job orphan = jobs.require("orphan");
     assertEquals(JobState.FAILED, orphan.state());

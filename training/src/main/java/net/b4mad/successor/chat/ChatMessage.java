@@ -3,7 +3,10 @@ package net.b4mad.successor.chat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import net.b4mad.successor.json.Json;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One message of a conversation in the OpenAI / TRL form. {@code content} and {@code reasoningContent} may be
@@ -76,6 +79,28 @@ public record ChatMessage(String role, String content, String reasoningContent, 
       }
     }
     return new ChatMessage(role.stringValue(), content, reasoning, toolCalls);
+  }
+
+  /**
+   * The OpenAI / TRL form that {@link #fromJson} reads: {@code content} (null kept), {@code reasoning_content} when
+   * there is one, and tool calls as {@code {"type": "function", "function": {"name", "arguments"}}}.
+   */
+  public ObjectNode toJson() {
+    ObjectNode json = Json.MAPPER.createObjectNode();
+    json.put("role", role);
+    json.put("content", content);
+    if (reasoningContent != null) {
+      json.put("reasoning_content", reasoningContent);
+    }
+    if (!toolCalls.isEmpty()) {
+      ArrayNode calls = json.putArray("tool_calls");
+      for (ToolCall call : toolCalls) {
+        ObjectNode function = calls.addObject().put("type", "function").putObject("function");
+        function.put("name", call.name());
+        function.set("arguments", call.arguments());
+      }
+    }
+    return json;
   }
 
   private static String optionalString(JsonNode message, String field) {

@@ -1,0 +1,242 @@
+package net.b4mad.successor.pipeline;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import net.b4mad.successor.beads.Bead;
+import net.b4mad.successor.beads.Beads;
+import net.b4mad.successor.beads.NewBead;
+import net.b4mad.successor.datasets.BuildResult;
+import net.b4mad.successor.datasets.DatasetsArea;
+import net.b4mad.successor.eval.EvalJobRunner;
+import net.b4mad.successor.jobs.Job;
+import net.b4mad.successor.jobs.JobQueue;
+import net.b4mad.successor.jobs.JobSpec;
+import net.b4mad.successor.jobs.JobState;
+import net.b4mad.successor.json.Json;
+import net.b4mad.successor.mcp.ToolContext;
+import net.b4mad.successor.mcp.ToolException;
+import net.b4mad.successor.models.ProductionPointer;
+import net.b4mad.successor.models.Promotion;
+import net.b4mad.successor.workspace.Workspace;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Retraining as a pipeline: build the dataset (now, as dataset_build does), then queue SFT, an eval of the
+ * candidate, an eval of production (the base model while there is none) on the same suites, and a promote step
+ * that waits for both evals and passes the candidate only through the promotion gate. Each step is a job with its
+ * own bead; the beads wait for each other ({@code blocks}) under one parent bead for the pipeline.
+ */
+public final class Pipelines {
+
+  /** One step of a pipeline and where to watch it. */
+  public record Step(String step, String jobId, String beadId, String state) {}
+
+  /** A pipeline: its parent bead, its dataset, its steps, and, once the promote step ran, the outcome. */
+  public record Pipeline(String id, String beadId, String dataset, List<Step> steps, String state, JsonNode outcome) {}
+
+  private final Workspace workspace;
+  private final JobQueue queue;
+  private final Beads beads;
+  private final DatasetsArea datasets;
+
+  public Pipelines(Workspace workspace, JobQueue queue, Beads beads, DatasetsArea datasets) {
+    this.workspace = workspace;
+    this.queue = queue;
+    this.beads = beads;
+    this.datasets = datasets;
+  }
+
+  /**
+   * Starts a pipeline.
+   *
+   * @param settings pipeline_retrain's arguments: model, dataset (dataset_build's arguments; name defaults to
+   *     {@code retrain}, traces to those since the current production was promoted), sft (train_sft's settings),
+   *     suites, eval (eval_run's limit and generation settings), gate, priority, bead_id (the parent bead to use
+   *     instead of a new one)
+   */
+  public Pipeline start(JsonNode settings, ToolContext context) {
+    String model = workspace.allowedRoots().resolve(required(settings, "model")).toString();
+    String id = "pipeline-" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+        + "-" + HexFormat.of().formatHex(randomBytes());
+    Optional<Promotion> production = new ProductionPointer(workspace.store()).current();
+
+    ObjectNode datasetArguments = settings.has("dataset") && settings.get("dataset").isObject()
+        ? ((ObjectNode) settings.get("dataset")).deepCopy() : Json.MAPPER.createObjectNode();
+    if (!datasetArguments.has("name")) {
+      datasetArguments.put("name", "retrain");
+    }
+    if (!datasetArguments.has("traces") && production.isPresent()) {
+      datasetArguments.set("traces", Json.MAPPER.createObjectNode().put("since", production.get().at()));
+    }
+    if (!datasetArguments.has("tokenizer")) {
+      datasetArguments.put("tokenizer", model);
+    }
+    context.progress(0, 5.0, "building the dataset");
+    BuildResult dataset = datasets.build(datasetArguments, context);
+    if (dataset.counts() == null || dataset.counts().train() == 0) {
+      throw new ToolException("the dataset has no training examples (" + Json.write(dataset.counts()) + "): import"
+          + " traces first, widen dataset.traces, or add gold_files");
+    }
+
+    int priority = settings.path("priority").asInt(0);
+    String parent = settings.path("bead_id").asString(null);
+    if (parent == null) {
+      Bead bead = beads.create(new NewBead("Retraining pipeline " + id + ": " + lastName(model) + " on " + dataset.ref(),
+          "epic", NewBead.DEFAULT_PRIORITY, "Successor retraining pipeline.\n\nSettings:\n" + Json.writePretty(settings),
+          List.of("successor", "pipeline"), List.of(), null));
+      parent = bead.id();
+    }
+
+    ObjectNode sft = settings.has("sft") && settings.get("sft").isObject()
+        ? ((ObjectNode) settings.get("sft")).deepCopy() : Json.MAPPER.createObjectNode();
+    sft.put("method", "sft");
+    sft.put("model", model);
+    sft.put("dataset", dataset.path());
+    Job train = queue.submit(new JobSpec("sft", Json.MAPPER.valueToTree(
+        net.b4mad.successor.train.TrainingConfig.fromJson(sft)), priority, null, List.of(), parent, id),
+        workspace.runsDir());
+    String adapter = java.nio.file.Path.of(train.runDir()).resolve("adapter").toString();
+
+    List<String> suites = new ArrayList<>();
+    settings.path("suites").forEach(suite -> suites.add(suite.asString()));
+    Job candidateEval = queue.submit(new JobSpec(EvalJobRunner.KIND,
+        evalSettings(model, adapter, suites, settings), priority, null, List.of(train.id()), parent, id),
+        workspace.evalsDir());
+    String referenceModel = production.map(Promotion::model).orElse(model);
+    String referenceAdapter = production.map(Promotion::adapter).orElse(null);
+    Job referenceEval = queue.submit(new JobSpec(EvalJobRunner.KIND,
+        evalSettings(referenceModel, referenceAdapter, suites, settings), priority, null, List.of(), parent, id),
+        workspace.evalsDir());
+
+    ObjectNode promote = Json.MAPPER.createObjectNode();
+    promote.put("model", model);
+    promote.put("adapter", adapter);
+    promote.put("run_id", train.id());
+    promote.put("bead_id", train.beadId());
+    promote.put("candidate_eval", candidateEval.id());
+    promote.put("reference_eval", referenceEval.id());
+    if (settings.has("gate")) {
+      promote.set("gate", settings.get("gate"));
+    }
+    Job step = queue.submit(new JobSpec(PromoteJobRunner.KIND, promote, priority, null,
+        List.of(candidateEval.id(), referenceEval.id()), parent, id), workspace.runsDir());
+
+    String bead = parent;
+    workspace.store().write(connection -> {
+      try (PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO pipelines (id, created_at, bead_id, spec) VALUES (?, ?, ?, ?)")) {
+        insert.setString(1, id);
+        insert.setString(2, Instant.now().toString());
+        insert.setString(3, bead);
+        insert.setString(4, Json.write(settings));
+        insert.executeUpdate();
+      }
+      return null;
+    });
+    context.progress(5, 5.0, "queued");
+    return status(id);
+  }
+
+  /** Eval settings as eval_run makes them: suite names resolved to files, greedy decoding. */
+  private ObjectNode evalSettings(String model, String adapter, List<String> suites, JsonNode settings) {
+    ObjectNode eval = Json.MAPPER.createObjectNode();
+    eval.put("model", model);
+    if (adapter != null) {
+      eval.put("adapter", adapter);
+    }
+    List<String> files = new ArrayList<>();
+    net.b4mad.successor.eval.EvalSuites catalog =
+        new net.b4mad.successor.eval.EvalSuites(workspace.evalsDir().resolve("suites"), workspace.allowedRoots());
+    for (String suite : suites.isEmpty() ? List.of("b4mad") : suites) {
+      catalog.resolve(suite).forEach(file -> files.add(file.toString()));
+    }
+    eval.set("suites", Json.MAPPER.valueToTree(files));
+    JsonNode generation = settings.path("eval");
+    for (String field : List.of("limit", "max_new_tokens", "temperature", "top_p", "top_k", "seed")) {
+      if (generation.has(field)) {
+        eval.set(field, generation.get(field));
+      }
+    }
+    return eval;
+  }
+
+  /** A pipeline's steps as they stand; its state is failed when a step failed or was cancelled. */
+  public Pipeline status(String id) {
+    String[] row = workspace.store().read(connection -> {
+      try (PreparedStatement select = connection.prepareStatement("SELECT bead_id, spec FROM pipelines WHERE id = ?")) {
+        select.setString(1, id);
+        try (ResultSet rows = select.executeQuery()) {
+          return rows.next() ? new String[] {rows.getString(1), rows.getString(2)} : null;
+        }
+      }
+    });
+    if (row == null) {
+      throw new ToolException("no pipeline '" + id + "'");
+    }
+    List<Job> jobs = queue.store().list(null, null, Integer.MAX_VALUE).stream()
+        .filter(job -> id.equals(job.pipelineId())).toList();
+    List<Step> steps = new ArrayList<>();
+    String dataset = null;
+    JsonNode outcome = null;
+    boolean failed = false;
+    boolean done = false;
+    for (int i = jobs.size() - 1; i >= 0; i--) {
+      Job job = jobs.get(i);
+      JsonNode settings = net.b4mad.successor.jobs.JobSpec.read(java.nio.file.Path.of(job.runDir())).settings();
+      String name = switch (job.kind()) {
+        case "sft", "dpo" -> job.kind();
+        case EvalJobRunner.KIND -> settings.has("adapter") && job.dependsOn().size() > 0 ? "eval candidate" : "eval reference";
+        default -> job.kind();
+      };
+      if (job.kind().equals("sft")) {
+        dataset = settings.path("dataset").asString(null);
+      }
+      failed |= job.state() == JobState.FAILED || job.state() == JobState.CANCELLED;
+      if (job.kind().equals(PromoteJobRunner.KIND) && job.state() == JobState.SUCCEEDED) {
+        done = true;
+        outcome = Json.readTree(java.nio.file.Path.of(job.runDir()).resolve(PromoteJobRunner.OUTCOME));
+      }
+      steps.add(new Step(name, job.id(), job.beadId(), job.state().label()));
+    }
+    String state = failed ? "failed" : done ? "succeeded" : "running";
+    return new Pipeline(id, row[0], dataset, steps, state, outcome);
+  }
+
+  /** The error of the first step that failed or was cancelled, for the parent bead. */
+  public String failure(String id) {
+    return queue.store().list(null, null, Integer.MAX_VALUE).stream()
+        .filter(job -> id.equals(job.pipelineId()))
+        .filter(job -> job.state() == JobState.FAILED || job.state() == JobState.CANCELLED)
+        .map(job -> job.kind() + " step " + job.id() + " " + job.state().label() + ": " + job.error())
+        .findFirst().orElse(null);
+  }
+
+  private static String required(JsonNode settings, String field) {
+    String value = settings.path(field).asString(null);
+    if (value == null || value.isBlank()) {
+      throw new ToolException("'" + field + "' is required");
+    }
+    return value;
+  }
+
+  private static String lastName(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[3];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return bytes;
+  }
+
+}

@@ -1,0 +1,123 @@
+package net.b4mad.successor.pipeline;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import net.b4mad.successor.beads.Beads;
+import net.b4mad.successor.eval.EvalComparison;
+import net.b4mad.successor.eval.EvalReport;
+import net.b4mad.successor.eval.EvalRuns;
+import net.b4mad.successor.eval.PromotionGate;
+import net.b4mad.successor.files.AtomicFiles;
+import net.b4mad.successor.jobs.JobRunner;
+import net.b4mad.successor.jobs.JobSpec;
+import net.b4mad.successor.jobs.JobState;
+import net.b4mad.successor.jobs.JobStore;
+import net.b4mad.successor.json.Json;
+import net.b4mad.successor.mcp.ToolException;
+import net.b4mad.successor.models.ModelRef;
+import net.b4mad.successor.models.ProductionPointer;
+import net.b4mad.successor.models.Promoter;
+import net.b4mad.successor.workspace.Workspace;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code promote} jobs, a pipeline's last step: compare the candidate's eval with the reference's (production's,
+ * or the base model's while there is no production) on the same cases, and make the candidate production only
+ * when the promotion gate passes. Refused promotions succeed as jobs: the step ran, its answer is no. The outcome,
+ * with the deltas per category, goes to {@code outcome.json}.
+ */
+public final class PromoteJobRunner implements JobRunner {
+
+  public static final String KIND = "promote";
+  public static final String OUTCOME = "outcome.json";
+
+  private final Workspace workspace;
+  private final Beads beads;
+
+  public PromoteJobRunner(Workspace workspace, Beads beads) {
+    this.workspace = workspace;
+    this.beads = beads;
+  }
+
+  @Override
+  public List<String> kinds() {
+    return List.of(KIND);
+  }
+
+  @Override
+  public void check(JobSpec spec) {
+    gate(spec.settings());
+    for (String field : List.of("candidate_eval", "reference_eval", "model", "run_id")) {
+      if (spec.settings().path(field).asString(null) == null) {
+        throw new IllegalArgumentException("a promote step needs '" + field + "'");
+      }
+    }
+  }
+
+  static PromotionGate gate(JsonNode settings) {
+    JsonNode gate = settings.path("gate");
+    return new PromotionGate(gate.path("min_margin").asDouble(PromotionGate.DEFAULT.minMargin()),
+        gate.path("max_regression").asDouble(PromotionGate.DEFAULT.maxRegression()),
+        gate.path("require_significance").asBoolean(false), gate.path("alpha").asDouble(PromotionGate.DEFAULT.alpha()));
+  }
+
+  @Override
+  public Outcome run(JobSpec spec, Path runDir, boolean resume, Control control) {
+    JsonNode settings = spec.settings();
+    JobStore jobs = new JobStore(workspace.store());
+    EvalRuns runs = new EvalRuns(jobs);
+    String candidateEval = settings.path("candidate_eval").asString();
+    String referenceEval = settings.path("reference_eval").asString();
+    EvalReport candidate = runs.report(candidateEval);
+    EvalReport reference = runs.report(referenceEval);
+    PromotionGate gate = gate(settings);
+    ModelRef model = new ModelRef(settings.path("run_id").asString(), settings.path("model").asString(),
+        settings.path("adapter").asString(null), settings.path("run_id").asString(), settings.path("bead_id").asString(null));
+    ProductionPointer pointer = new ProductionPointer(workspace.store());
+    boolean hasProduction = pointer.current().isPresent();
+    PromotionGate.Decision decision = gate.judge(reference.outcomes(), candidate.outcomes());
+    boolean promoted = false;
+    List<String> reasons = decision.reasons();
+    if (decision.pass()) {
+      try {
+        reasons = new Promoter(jobs, pointer, beads)
+            .promote(model, candidateEval, hasProduction ? referenceEval : null, gate).reasons();
+        promoted = true;
+      } catch (ToolException refused) {
+        reasons = List.of(refused.getMessage());
+      }
+    }
+    Map<String, Object> outcome = new LinkedHashMap<>();
+    outcome.put("promoted", promoted);
+    outcome.put("candidate", model.adapter());
+    outcome.put("compared_with", hasProduction ? "production" : "the base model (there is no production yet)");
+    outcome.put("candidate_eval", candidateEval);
+    outcome.put("reference_eval", referenceEval);
+    outcome.put("reasons", reasons);
+    outcome.put("deltas", deltas(decision.comparison()));
+    AtomicFiles.writeStringUnchecked(runDir.resolve(OUTCOME), Json.writePretty(outcome) + "\n");
+    String summary = (promoted ? "promoted " : "not promoted ") + model.name() + ": " + deltaLine(decision.comparison());
+    control.log(summary);
+    return new Outcome(JobState.SUCCEEDED, summary, outcome);
+  }
+
+  private static Map<String, Double> deltas(EvalComparison.Result comparison) {
+    Map<String, Double> deltas = new LinkedHashMap<>();
+    deltas.put("overall", comparison.overall().delta());
+    comparison.categories().forEach(category -> deltas.put(category.category(), category.delta()));
+    return deltas;
+  }
+
+  /** {@code overall +0.120 (bead_operations +0.2, delegation -0.05)}. */
+  static String deltaLine(EvalComparison.Result comparison) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "overall %+.3f (", comparison.overall().delta()));
+    for (int i = 0; i < comparison.categories().size(); i++) {
+      EvalComparison.Delta category = comparison.categories().get(i);
+      line.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %+.3f", category.category(), category.delta()));
+    }
+    return line.append(")").toString();
+  }
+}
