@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the generated examples: B4mad agent traces in every format Successor imports, the general chat that
-warms up the demo's tiny model, and a preference set.
+"""Writes the generated examples: B4mad agent traces in every format Successor imports, the general chat and
+generic tool use that warm up the demo's tiny model, and a preference set.
 
     python3 examples/generate.py        # rewrites examples/traces/, examples/warmup/, examples/preferences/
 
@@ -498,6 +498,89 @@ def general(d):
                          {"role": "user", "content": q}, {"role": "assistant", "content": a}]}
 
 
+# Generic tools, none of B4mad's: a real base model arrives able to call tools it is shown, so the warm-up teaches
+# the tool-call format and copying values from a request into arguments, and leaves B4mad's tools to the traces.
+GENERIC_TOOLS = {t["function"]["name"]: t for t in [
+    tool("convert_currency", "Convert an amount between currencies.",
+         {"amount": {"type": "number"}, "from": S, "to": S}, ["amount", "from", "to"]),
+    tool("set_timer", "Start a timer.", {"minutes": {"type": "integer"}, "label": S}, ["minutes", "label"]),
+    tool("send_email", "Send an email.", {"to": S, "subject": S}, ["to", "subject"]),
+    tool("define_word", "Look a word up in the dictionary.", {"word": S}, ["word"]),
+    tool("stock_price", "The latest price of a stock.", {"symbol": S}, ["symbol"]),
+    tool("translate", "Translate a text.", {"text": S, "language": S}, ["text", "language"]),
+    tool("play_music", "Play music by an artist.", {"artist": S}, ["artist"]),
+    tool("book_table", "Book a restaurant table.", {"restaurant": S, "people": {"type": "integer"}, "time": S},
+         ["restaurant", "people", "time"]),
+]}
+CURRENCIES = ["EUR", "USD", "GBP", "CHF", "JPY", "SEK", "NOK", "PLN"]
+SYMBOLS = ["ACME", "GLOBX", "INITECH", "UMBRL", "HOOLI", "VANDL", "WAYNE", "STARK"]
+ARTISTS = ["Nina Simone", "Kraftwerk", "Miles Davis", "Bjork", "Daft Punk", "Aretha Franklin", "Radiohead"]
+RESTAURANTS = ["Zur Linde", "Blue Door", "Trattoria Roma", "Golden Dragon", "Cafe Central", "La Mer", "Sakura"]
+LANGUAGES = ["German", "French", "Spanish", "Italian", "Dutch", "Polish"]
+
+
+def generic_request(d):
+    """A request for one generic tool, its call (values copied from the request), a result and a short answer."""
+    name = d.pick(list(GENERIC_TOOLS))
+    if name == "convert_currency":
+        amount, src, dst = d.rng.randint(5, 900), *d.rng.sample(CURRENCIES, 2)
+        q, args, out = f"How much is {amount} {src} in {dst}?", {"amount": amount, "from": src, "to": dst}, \
+            {"amount": round(amount * d.rng.uniform(0.5, 1.5), 2), "currency": dst}
+        a = f"{amount} {src} is {out['amount']} {dst}."
+    elif name == "set_timer":
+        minutes, label = d.rng.randint(1, 90), d.pick(WORDS)
+        q, args, out = f"Set a {minutes} minute timer called {label}.", {"minutes": minutes, "label": label}, {"ok": True}
+        a = f"The {label} timer runs for {minutes} minutes."
+    elif name == "send_email":
+        to, subject = d.pick(PEOPLE).lower() + "@example.org", f"{d.pick(MEETINGS)} on {d.date()}"
+        q, args, out = f"Email {to} with the subject {subject}.", {"to": to, "subject": subject}, {"sent": True}
+        a = f"Sent to {to}."
+    elif name == "define_word":
+        word = d.pick(WORDS)
+        q, args, out = f"What does {word} mean?", {"word": word}, {"definition": f"a common word: {word}"}
+        a = f"{word.capitalize()} is a common word."
+    elif name == "stock_price":
+        symbol = d.pick(SYMBOLS)
+        q, args, out = f"What is {symbol} trading at?", {"symbol": symbol}, {"price": d.rng.randint(10, 500)}
+        a = f"{symbol} trades at {out['price']}."
+    elif name == "translate":
+        text, language = " ".join(d.rng.sample(WORDS, 2)), d.pick(LANGUAGES)
+        q, args, out = f"Translate '{text}' into {language}.", {"text": text, "language": language}, {"text": text}
+        a = f"In {language}: {text}."
+    elif name == "play_music":
+        artist = d.pick(ARTISTS)
+        q, args, out = f"Play something by {artist}.", {"artist": artist}, {"playing": artist}
+        a = f"Playing {artist}."
+    else:
+        restaurant, people, time = d.pick(RESTAURANTS), d.rng.randint(2, 8), d.time()
+        q, args, out = f"Book a table at {restaurant} for {people} at {time}.", \
+            {"restaurant": restaurant, "people": people, "time": time}, {"booked": True}
+        a = f"Booked {restaurant} for {people} at {time}."
+    return name, [user(q), call(name, **args), result(out), {"role": "assistant", "content": a}]
+
+
+def generic_tool_use(d, number):
+    """A conversation with generic tools offered: mostly a request for one of them, sometimes a plain question."""
+    if d.rng.random() < 0.2:
+        chat = general(d)["messages"][1:]
+        names = d.rng.sample(list(GENERIC_TOOLS), 3)
+    else:
+        name, chat = generic_request(d)
+        names = d.rng.sample([n for n in GENERIC_TOOLS if n != name], 2) + [name]
+        d.rng.shuffle(names)
+    out = [{"role": "system", "content": "You are a helpful assistant."}]
+    for m in chat:
+        if "calls" in m:
+            out.append({"role": "assistant", "content": None, "tool_calls": [
+                {"id": f"call_w{number}", "type": "function", "function": {"name": n, "arguments": json.dumps(a)}}
+                for n, a in m["calls"]]})
+        elif m["role"] == "tool":
+            out.append({"role": "tool", "tool_call_id": f"call_w{number}", "content": m["content"]})
+        else:
+            out.append(m)
+    return {"messages": out, "tools": [GENERIC_TOOLS[n] for n in names]}
+
+
 # --- preferences -----------------------------------------------------------------------------------------------
 
 
@@ -571,7 +654,10 @@ def main():
         if records:
             write_jsonl(traces / fmt / "b4mad-agents.jsonl", records)
 
-    write_jsonl(ROOT / "warmup" / "general-chat.jsonl", [general(d) for _ in range(3000)])
+    warmup = [general(d) for _ in range(2000)] + [generic_tool_use(d, i) for i in range(2000)]
+    rng.shuffle(warmup)
+    (ROOT / "warmup" / "general-chat.jsonl").unlink(missing_ok=True)
+    write_jsonl(ROOT / "warmup" / "general.jsonl", warmup)
     write_jsonl(ROOT / "preferences" / "tool-calls.jsonl", [preference(d) for _ in range(40)])
 
 

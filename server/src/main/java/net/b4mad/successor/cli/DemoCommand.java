@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     versionProvider = Successor.VersionProvider.class,
     description = {
       "Run the whole self-tuning loop offline on this machine's CPU, in under ten minutes: create a tiny Qwen3 with"
-          + " the bundled tokenizer and warm it up on general chat (standing in for pretraining), import the bundled"
+          + " the bundled tokenizer and warm it up on general chat and generic tool use (standing in for pretraining), import the bundled"
           + " example traces, build a dataset with a held-out split, evaluate the base on it, train a LoRA adapter"
           + " (SFT), evaluate again, compare, and promote the tuned model if it passes the gate.",
       "Progress goes to stderr; the table of pass rates by category, before and after, to stdout (with --json, the"
@@ -44,6 +44,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The progress bars are the demo's output; DJL's start-up lines (engine, threads) would break them up.
+    System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "warn");
     Path dir = workspace != null ? workspace : Files.createTempDirectory("successor-demo-");
     Workspace opened = Workspace.open(dir, List.of());
     Demo.Plan plan = quick ? Demo.Plan.quick(seed) : Demo.Plan.full(seed);

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import net.b4mad.successor.beads.Bead;
 import net.b4mad.successor.beads.EmbeddedBeads;
 import net.b4mad.successor.beads.NewBead;
+import net.b4mad.successor.json.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,10 +65,12 @@ class PipelineIT {
     McpSyncClient client = ServerProcess.sdkClient("--workspace", workspace.toString(), "--allow-dir", dir.toString());
     try {
       call(client, "traces_import", Map.of("path", traces.toString()));
-      Map<?, ?> started = call(client, "pipeline_retrain", net.b4mad.successor.json.Json.toMap(
-          net.b4mad.successor.json.Json.MAPPER.readTree(settings())));
+      // With a DPO stage: pairs from the SFT adapter's answers (a random model fails, so gold is chosen), then DPO.
+      String withDpo = settings().replaceFirst("}$", ", \"dpo\": {\"max_steps\": 2, \"batch_size\": 2},"
+          + " \"pairs\": {\"samples\": 2, \"limit\": 2, \"max_new_tokens\": 12, \"use_gold_when_none_pass\": true}}");
+      Map<?, ?> started = call(client, "pipeline_retrain", Json.toMap(Json.MAPPER.readTree(withDpo)));
       List<?> steps = (List<?>) started.get("steps");
-      assertEquals(List.of("sft", "eval candidate", "eval reference", "promote"),
+      assertEquals(List.of("sft", "pairs", "dpo", "eval candidate", "eval reference", "promote"),
           steps.stream().map(step -> ((Map<?, ?>) step).get("step")).toList());
       String id = started.get("id").toString();
       Map<?, ?> status = started;
@@ -84,7 +87,7 @@ class PipelineIT {
       Map<?, ?> parent = call(client, "bead_show", Map.of("id", started.get("bead_id")));
       assertEquals("epic", parent.get("issue_type"));
       String sftBead = ((Map<?, ?>) steps.get(0)).get("bead_id").toString();
-      String promoteBead = ((Map<?, ?>) steps.get(3)).get("bead_id").toString();
+      String promoteBead = ((Map<?, ?>) steps.get(5)).get("bead_id").toString();
       assertTrue(sftBead.startsWith(parent.get("id") + "."), "a step's bead is a child of the pipeline's: " + sftBead);
       Map<?, ?> promote = call(client, "bead_show", Map.of("id", promoteBead));
       assertEquals("closed", promote.get("status"), promote.toString());
@@ -92,10 +95,11 @@ class PipelineIT {
       List<?> waitsFor = ((List<?>) promote.get("dependencies")).stream()
           .filter(edge -> "blocks".equals(((Map<?, ?>) edge).get("type")))
           .map(edge -> ((Map<?, ?>) edge).get("depends_on_id")).toList();
-      assertTrue(waitsFor.containsAll(List.of(((Map<?, ?>) steps.get(1)).get("bead_id"),
-          ((Map<?, ?>) steps.get(2)).get("bead_id"))), "the promote step waits for both evals: " + waitsFor);
+      assertTrue(waitsFor.containsAll(List.of(((Map<?, ?>) steps.get(3)).get("bead_id"),
+          ((Map<?, ?>) steps.get(4)).get("bead_id"))), "the promote step waits for both evals: " + waitsFor);
       Map<?, ?> production = (Map<?, ?>) call(client, "models_list", Map.of()).get("production");
-      assertTrue(production.toString().contains(((Map<?, ?>) steps.get(0)).get("job_id").toString()), production.toString());
+      assertTrue(production.toString().contains(((Map<?, ?>) steps.get(2)).get("job_id").toString()),
+          "the DPO adapter is production: " + production);
     } finally {
       client.closeGracefully();
     }
@@ -112,6 +116,8 @@ class PipelineIT {
         "Please retrain.\n\n```json\n" + settings() + "\n```", List.of("retrain"), List.of(), null));
     Bead bad = beads.create(new NewBead("Retrain, but vaguely", "task", 2, "Retrain please", List.of("retrain"),
         List.of(), null));
+    Bead typo = beads.create(new NewBead("Retrain with a typo", "task", 2, "{\"model\": \"" + model + "\", \"stf\": {}}",
+        List.of("retrain"), List.of(), null));
 
     Process watch = new ProcessBuilder(ServerProcess.JAVA, "-jar", ServerProcess.JAR.toString(), "watch",
         "--workspace", workspace.toString(), "--allow-dir", dir.toString(), "--interval", "1")
@@ -128,6 +134,10 @@ class PipelineIT {
       Bead blocked = beads.show(bad.id());
       assertEquals("blocked", blocked.status());
       assertTrue(blocked.notes().contains("holds no JSON object of settings"), blocked.notes());
+      Bead refused = beads.show(typo.id());
+      assertEquals("blocked", refused.status());
+      assertTrue(refused.notes().contains("pipeline_retrain's arguments") && refused.notes().contains("stf"),
+          refused.notes());
     } finally {
       watch.destroy();
       watch.waitFor(30, TimeUnit.SECONDS);

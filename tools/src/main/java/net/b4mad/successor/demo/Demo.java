@@ -17,7 +17,6 @@ import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.datasets.BuildRequest;
 import net.b4mad.successor.datasets.BuildResult;
 import net.b4mad.successor.datasets.DatasetBuilder;
-import net.b4mad.successor.datasets.DatasetExample;
 import net.b4mad.successor.datasets.DatasetStore;
 import net.b4mad.successor.datasets.TokenCounter;
 import net.b4mad.successor.eval.EvalComparison;
@@ -61,7 +60,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The self-tuning loop end to end on a tiny model, offline: a random Qwen3 with the bundled tokenizer, warmed up
- * on general chat (a random base writes noise, and real bases arrive pretrained), the bundled B4mad traces
+ * on general chat and generic tool use (a random base writes noise, and real bases arrive pretrained and able to
+ * call the tools they are shown; none of the warm-up's tools is B4mad's), the bundled B4mad traces
  * imported, a dataset built with a held-out split, the base evaluated on the held-out conversations, a LoRA SFT
  * run, the tuned model evaluated on the same cases, the two compared, and the tuned model promoted if it passes
  * the gate against the base. Every step goes through the services the MCP tools use: trace import, dataset
@@ -77,7 +77,6 @@ public final class Demo {
   static final String WARMUP = "demo/warmup";
 
   static final String DATASET = "demo";
-  static final String SUITE = "demo/held-out";
   static final String RANDOM_BASE = "demo-random";
   static final String BASE = "demo-base";
 
@@ -92,7 +91,7 @@ public final class Demo {
 
     /** The whole demo: under ten minutes on two CPU cores. */
     public static Plan full(long seed) {
-      return new Plan(128, 4, 4, 2, 32, 384, 300, 16, 3e-3, 150, 8, 2e-3, 16, null, 96, seed);
+      return new Plan(128, 4, 4, 2, 32, 384, 400, 8, 3e-3, 150, 8, 5e-3, 16, null, 96, seed);
     }
 
     /** A shorter run for tests that still shows the tuned model beat its base. */
@@ -182,13 +181,13 @@ public final class Demo {
     progress.stage("warm-up");
     Path chat = inputs.resolve("warmup");
     int chats = unpackFolder(WARMUP, chat);
-    TrainingConfig warmup = training(random, chat.resolve("general-chat.jsonl"), plan.hidden(), plan.warmupSteps(),
-        plan.warmupBatch(), plan.warmupLr(), List.of("embed_tokens", "lm_head"), "all");
+    TrainingConfig warmup = training(random, chat.resolve("general.jsonl"), plan.hidden(), plan.warmupSteps(),
+        plan.warmupBatch(), plan.warmupLr(), List.of("embed_tokens", "lm_head"), "assistant");
     Job warmed = await(queue.submit("sft", Json.MAPPER.valueToTree(warmup), 0, null, workspace.runsDir()));
     LoraMerge.merge(random, Path.of(warmed.runDir()).resolve("adapter"), base, Dtype.F32, false,
         SafetensorsWriter.DEFAULT_MAX_SHARD_BYTES);
-    progress.finished(String.format(Locale.ROOT, "a warm-up, standing in for pretraining: %d steps on %d general chat"
-        + " conversations (no tools), every weight trained (LoRA of full rank plus embed_tokens and lm_head, merged)"
+    progress.finished(String.format(Locale.ROOT, "a warm-up, standing in for pretraining: %d steps on %d general"
+        + " conversations (chat, and calls to generic tools that are not B4mad's), every weight trained (LoRA of full rank plus embed_tokens and lm_head, merged)"
         + " into the base %s", plan.warmupSteps(), chats, base));
 
     progress.stage("import");
@@ -210,16 +209,14 @@ public final class Demo {
     try (TokenCounter tokens = TokenCounter.bundled()) {
       built = new DatasetBuilder(workspace).build(request, tokens, ToolContext.detached("dataset_build"));
     }
-    DatasetStore datasets = new DatasetStore(workspace);
-    DatasetStore.VersionRef version = datasets.resolve(built.ref());
-    List<DatasetExample> heldOut = datasets.examples(version, DatasetStore.EVAL);
-    Path suite = workspace.evalsDir().resolve("suites").resolve(SUITE + ".jsonl");
-    List<ObjectNode> cases = HeldOutCases.of(heldOut);
-    AtomicFiles.writeString(suite, cases.stream().map(Json::write).collect(Collectors.joining("\n", "", "\n")));
-    int evaluated = plan.evalCases() == null ? cases.size() : Math.min(plan.evalCases(), cases.size());
+    DatasetStore.VersionRef version = new DatasetStore(workspace).resolve(built.ref());
+    // The held-out split is the suite: each of its assistant turns is a case (DatasetCases).
+    Path suite = version.dir();
+    int cases = EvalSettings.load(suite).cases().size();
+    int evaluated = plan.evalCases() == null ? cases : Math.min(plan.evalCases(), cases);
     progress.finished(String.format(Locale.ROOT, "dataset_build: %s, %d train and %d held-out conversations (split by"
         + " session); %d eval cases from the held-out ones' assistant turns, %d of them evaluated",
-        built.ref(), built.counts().train(), built.counts().eval(), cases.size(), evaluated));
+        built.ref(), built.counts().train(), built.counts().eval(), cases, evaluated));
 
     progress.stage("eval base");
     Job before = await(queue.submit(EvalJobRunner.KIND, evalSettings(base, null, suite), 0, null, workspace.evalsDir()));

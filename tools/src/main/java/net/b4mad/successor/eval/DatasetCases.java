@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the turn itself. A turn with tool calls expects exactly those calls, each argument with the one value the
  * example gave (so an argument the example left out may not be added; one it gave as {@code ""} or null may be
  * left out, the checker's optional marker); a turn of text only expects no call.
- * The category of such a case is the kind of its expectation ({@code tool_calls} or {@code no_call}).
+ * The category of such a case is the tool its first call names, or {@code no_call}: a report then says which
+ * tools the model calls right.
  */
 public final class DatasetCases {
 
@@ -80,9 +81,12 @@ public final class DatasetCases {
 
   private static EvalCase turnCase(String id, List<ChatMessage> before, DatasetExample example, ChatMessage answer) {
     Expectation expectation;
+    String category;
     if (answer.toolCalls().isEmpty()) {
       expectation = new Expectation.NoCall();
+      category = expectation.kind();
     } else {
+      category = answer.toolCalls().get(0).name();
       List<Expectation.ExpectedCall> calls = new ArrayList<>();
       for (ToolCall call : answer.toolCalls()) {
         ObjectNode arguments = Json.MAPPER.createObjectNode();
@@ -92,8 +96,11 @@ public final class DatasetCases {
       }
       expectation = new Expectation.ToolCalls(calls);
     }
-    return new EvalCase(id, expectation.kind(), "assistant turn " + id.substring(id.lastIndexOf('/') + 1)
-        + " of example " + example.id(), before, example.tools(), expectation, List.of(answer), false);
+    // Thinking on: Qwen3's template gives a conversation's tool-calling turns no think block and its last answer an
+    // empty one, so a model trained on such examples writes what it learned after a bare assistant header; thinking
+    // off would prefill an empty block that the tool-calling turns never had.
+    return new EvalCase(id, category, "assistant turn " + id.substring(id.lastIndexOf('/') + 1)
+        + " of example " + example.id(), before, example.tools(), expectation, List.of(answer), true);
   }
 
   /**

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import net.b4mad.successor.datasets.DatasetStore;
 import net.b4mad.successor.generation.SamplingSettings;
 import net.b4mad.successor.json.Json;
 import tools.jackson.databind.JsonNode;
@@ -67,8 +68,17 @@ public record EvalSettings(String model, String adapter, List<String> suites, Do
     return read;
   }
 
-  /** Reads a suite file: a {@code .jsonl} suite, or BFCL questions with the answers in {@code possible_answer/}. */
+  /**
+   * Reads a suite: a {@code .jsonl} suite, BFCL questions with the answers in {@code possible_answer/}, or a dataset
+   * version folder, whose held-out split's assistant turns become the cases ({@link DatasetCases}).
+   */
   public static EvalSuite load(Path file) {
+    Path heldOut = file.resolve(DatasetStore.EVAL + ".jsonl");
+    if (Files.isDirectory(file) && Files.isRegularFile(heldOut)) {
+      String name = file.getParent() == null ? file.getFileName().toString()
+          : file.getParent().getFileName() + "@" + file.getFileName() + " held-out";
+      return new EvalSuite(name, heldOut, DatasetCases.convert(DatasetCases.read(heldOut)).cases());
+    }
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no suite file at " + file);
     }

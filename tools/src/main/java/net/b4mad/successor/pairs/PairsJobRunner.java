@@ -1,5 +1,8 @@
 package net.b4mad.successor.pairs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,6 +160,7 @@ public final class PairsJobRunner implements JobRunner {
     } else {
       Map<String, Object> written = write(settings, prompts, lines, overall, categories);
       result.putAll(written);
+      linkSplits(Path.of(written.get("path").toString()), runDir);
       summary += "; dataset " + written.get("ref");
     }
     result.put("prompts", total);
@@ -170,6 +174,27 @@ public final class PairsJobRunner implements JobRunner {
     result.put("summary", summary);
     AtomicFiles.writeStringUnchecked(runDir.resolve(RunDirectory.RESULT), Json.writePretty(result) + "\n");
     return new Outcome(JobState.SUCCEEDED, summary, result);
+  }
+
+  /**
+   * Makes the run directory a dataset folder too (hard links to the version's splits, a copy where links are
+   * refused), so that a DPO job queued before this one ran, as a pipeline queues it, can name it as its dataset.
+   */
+  private static void linkSplits(Path version, Path runDir) {
+    for (String split : DatasetStore.SPLITS) {
+      Path source = version.resolve(split + ".jsonl");
+      Path link = runDir.resolve(split + ".jsonl");
+      try {
+        Files.deleteIfExists(link);
+        try {
+          Files.createLink(link, source);
+        } catch (IOException | UnsupportedOperationException e) {
+          AtomicFiles.write(link, Files.readAllBytes(source));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot place " + source + " in " + runDir + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   private static String skippedNote(PairsSettings.Prompts prompts) {

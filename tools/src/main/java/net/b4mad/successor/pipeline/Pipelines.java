@@ -1,5 +1,6 @@
 package net.b4mad.successor.pipeline;
 
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -15,8 +16,10 @@ import net.b4mad.successor.beads.Bead;
 import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.beads.NewBead;
 import net.b4mad.successor.datasets.BuildResult;
+import net.b4mad.successor.datasets.DatasetStore;
 import net.b4mad.successor.datasets.DatasetsArea;
 import net.b4mad.successor.eval.EvalJobRunner;
+import net.b4mad.successor.eval.EvalSuites;
 import net.b4mad.successor.jobs.Job;
 import net.b4mad.successor.jobs.JobQueue;
 import net.b4mad.successor.jobs.JobSpec;
@@ -26,6 +29,8 @@ import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.mcp.ToolException;
 import net.b4mad.successor.models.ProductionPointer;
 import net.b4mad.successor.models.Promotion;
+import net.b4mad.successor.pairs.PairsJobRunner;
+import net.b4mad.successor.train.TrainingConfig;
 import net.b4mad.successor.workspace.Workspace;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -102,27 +107,34 @@ public final class Pipelines {
     sft.put("method", "sft");
     sft.put("model", model);
     sft.put("dataset", dataset.path());
-    Job train = queue.submit(new JobSpec("sft", Json.MAPPER.valueToTree(
-        net.b4mad.successor.train.TrainingConfig.fromJson(sft)), priority, null, List.of(), parent, id),
-        workspace.runsDir());
-    String adapter = java.nio.file.Path.of(train.runDir()).resolve("adapter").toString();
+    Job train = queue.submit(new JobSpec("sft", Json.MAPPER.valueToTree(TrainingConfig.fromJson(sft)), priority, null,
+        List.of(), parent, id), workspace.runsDir());
+    Job candidate = train;
+    if (settings.has("dpo")) {
+      candidate = preferenceSteps(settings, model, dataset, train, priority, parent, id);
+    }
+    String adapter = Path.of(candidate.runDir()).resolve("adapter").toString();
 
     List<String> suites = new ArrayList<>();
     settings.path("suites").forEach(suite -> suites.add(suite.asString()));
+    List<String> files = suiteFiles(suites);
+    if (settings.path("eval").path("held_out").asBoolean(true) && dataset.counts().eval() > 0) {
+      files.add(dataset.path());
+    }
     Job candidateEval = queue.submit(new JobSpec(EvalJobRunner.KIND,
-        evalSettings(model, adapter, suites, settings), priority, null, List.of(train.id()), parent, id),
+        evalSettings(model, adapter, files, settings), priority, null, List.of(candidate.id()), parent, id),
         workspace.evalsDir());
     String referenceModel = production.map(Promotion::model).orElse(model);
     String referenceAdapter = production.map(Promotion::adapter).orElse(null);
     Job referenceEval = queue.submit(new JobSpec(EvalJobRunner.KIND,
-        evalSettings(referenceModel, referenceAdapter, suites, settings), priority, null, List.of(), parent, id),
+        evalSettings(referenceModel, referenceAdapter, files, settings), priority, null, List.of(), parent, id),
         workspace.evalsDir());
 
     ObjectNode promote = Json.MAPPER.createObjectNode();
     promote.put("model", model);
     promote.put("adapter", adapter);
-    promote.put("run_id", train.id());
-    promote.put("bead_id", train.beadId());
+    promote.put("run_id", candidate.id());
+    promote.put("bead_id", candidate.beadId());
     promote.put("candidate_eval", candidateEval.id());
     promote.put("reference_eval", referenceEval.id());
     if (settings.has("gate")) {
@@ -147,18 +159,49 @@ public final class Pipelines {
     return status(id);
   }
 
-  /** Eval settings as eval_run makes them: suite names resolved to files, greedy decoding. */
-  private ObjectNode evalSettings(String model, String adapter, List<String> suites, JsonNode settings) {
+  /**
+   * The optional DPO stage after SFT: preference pairs sampled from the SFT adapter on the dataset's training
+   * prompts, then DPO starting from (and referenced to) that adapter, on the pairs job's folder.
+   */
+  private Job preferenceSteps(JsonNode settings, String model, BuildResult dataset, Job train, int priority,
+      String parent, String id) {
+    String sftAdapter = Path.of(train.runDir()).resolve("adapter").toString();
+    ObjectNode pairs = settings.has("pairs") && settings.get("pairs").isObject()
+        ? ((ObjectNode) settings.get("pairs")).deepCopy() : Json.MAPPER.createObjectNode();
+    pairs.put("model", model);
+    pairs.put("adapter", sftAdapter);
+    pairs.put("dataset", dataset.path());
+    pairs.put("split", DatasetStore.TRAIN);
+    pairs.put("source", dataset.ref());
+    pairs.put("name", dataset.name() + "-pairs");
+    Job sampled = queue.submit(new JobSpec(PairsJobRunner.KIND, pairs, priority, null, List.of(train.id()), parent, id),
+        workspace.runsDir());
+    ObjectNode dpo = settings.get("dpo").isObject() ? ((ObjectNode) settings.get("dpo")).deepCopy()
+        : Json.MAPPER.createObjectNode();
+    dpo.put("method", "dpo");
+    dpo.put("model", model);
+    dpo.put("adapter", sftAdapter);
+    dpo.put("dataset", sampled.runDir());
+    return queue.submit(new JobSpec("dpo", Json.MAPPER.valueToTree(TrainingConfig.fromJson(dpo)), priority, null,
+        List.of(sampled.id()), parent, id), workspace.runsDir());
+  }
+
+  /** Suite names (eval_suites lists them) or files, as files; the B4mad suite when none are named. */
+  private List<String> suiteFiles(List<String> suites) {
+    List<String> files = new ArrayList<>();
+    EvalSuites catalog = new EvalSuites(workspace.evalsDir().resolve("suites"), workspace.allowedRoots());
+    for (String suite : suites.isEmpty() ? List.of("b4mad") : suites) {
+      catalog.resolve(suite).forEach(file -> files.add(file.toString()));
+    }
+    return files;
+  }
+
+  /** Eval settings as eval_run makes them, greedy unless the pipeline's eval settings say otherwise. */
+  private static ObjectNode evalSettings(String model, String adapter, List<String> files, JsonNode settings) {
     ObjectNode eval = Json.MAPPER.createObjectNode();
     eval.put("model", model);
     if (adapter != null) {
       eval.put("adapter", adapter);
-    }
-    List<String> files = new ArrayList<>();
-    net.b4mad.successor.eval.EvalSuites catalog =
-        new net.b4mad.successor.eval.EvalSuites(workspace.evalsDir().resolve("suites"), workspace.allowedRoots());
-    for (String suite : suites.isEmpty() ? List.of("b4mad") : suites) {
-      catalog.resolve(suite).forEach(file -> files.add(file.toString()));
     }
     eval.set("suites", Json.MAPPER.valueToTree(files));
     JsonNode generation = settings.path("eval");
@@ -192,9 +235,9 @@ public final class Pipelines {
     boolean done = false;
     for (int i = jobs.size() - 1; i >= 0; i--) {
       Job job = jobs.get(i);
-      JsonNode settings = net.b4mad.successor.jobs.JobSpec.read(java.nio.file.Path.of(job.runDir())).settings();
+      JsonNode settings = JobSpec.read(Path.of(job.runDir())).settings();
       String name = switch (job.kind()) {
-        case "sft", "dpo" -> job.kind();
+        case "sft", "dpo", PairsJobRunner.KIND -> job.kind();
         case EvalJobRunner.KIND -> settings.has("adapter") && job.dependsOn().size() > 0 ? "eval candidate" : "eval reference";
         default -> job.kind();
       };
@@ -204,7 +247,7 @@ public final class Pipelines {
       failed |= job.state() == JobState.FAILED || job.state() == JobState.CANCELLED;
       if (job.kind().equals(PromoteJobRunner.KIND) && job.state() == JobState.SUCCEEDED) {
         done = true;
-        outcome = Json.readTree(java.nio.file.Path.of(job.runDir()).resolve(PromoteJobRunner.OUTCOME));
+        outcome = Json.readTree(Path.of(job.runDir()).resolve(PromoteJobRunner.OUTCOME));
       }
       steps.add(new Step(name, job.id(), job.beadId(), job.state().label()));
     }

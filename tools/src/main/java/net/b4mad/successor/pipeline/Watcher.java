@@ -36,9 +36,16 @@ public final class Watcher {
   private final Pipelines pipelines;
   private final String label;
   private final Consumer<String> log;
+  private final Consumer<JsonNode> schema;
 
-  public Watcher(Workspace workspace, Beads beads, Pipelines pipelines, String label, Consumer<String> log) {
+  /**
+   * @param schema checks settings against pipeline_retrain's input schema, throwing IllegalArgumentException with
+   *     what is wrong (the server's validator, so that a bead is held to what an MCP call would be)
+   */
+  public Watcher(Workspace workspace, Beads beads, Pipelines pipelines, String label, Consumer<String> log,
+      Consumer<JsonNode> schema) {
     this.workspace = workspace;
+    this.schema = schema;
     this.beads = beads;
     this.pipelines = pipelines;
     this.label = label;
@@ -63,6 +70,7 @@ public final class Watcher {
         List.of(), List.of()));
     try {
       JsonNode settings = settings(bead);
+      schema.accept(settings);
       ((tools.jackson.databind.node.ObjectNode) settings).put("bead_id", bead.id());
       Pipelines.Pipeline pipeline = pipelines.start(settings, ToolContext.detached("watch"));
       record(bead.id(), pipeline.id(), null);
@@ -123,11 +131,16 @@ public final class Watcher {
     poll.closed().add(beadId);
   }
 
-  /** Takes the bead if no poll (of any watcher, before any restart) took it before. */
+  /**
+   * Takes the bead if no poll (of any watcher, before any restart) took it before, or took it only to refuse its
+   * settings: such a bead, fixed and ready again, started nothing yet.
+   */
   private boolean claim(String beadId) {
     return workspace.store().write(connection -> {
       try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT OR IGNORE INTO watched_beads (bead_id, claimed_at) VALUES (?, ?)")) {
+          "INSERT INTO watched_beads (bead_id, claimed_at) VALUES (?, ?) ON CONFLICT (bead_id) DO UPDATE SET"
+              + " claimed_at = excluded.claimed_at, outcome = NULL, finished_at = NULL"
+              + " WHERE watched_beads.pipeline_id IS NULL AND watched_beads.outcome LIKE 'invalid:%'")) {
         insert.setString(1, beadId);
         insert.setString(2, Instant.now().toString());
         return insert.executeUpdate() == 1;

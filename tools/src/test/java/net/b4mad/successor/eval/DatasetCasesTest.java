@@ -58,7 +58,8 @@ class DatasetCasesTest {
     assertEquals(List.of("ex1/0", "ex1/1"), cases.stream().map(EvalCase::id).toList(),
         "the assistant turn after an assistant turn answers nothing");
     EvalCase first = cases.get(0);
-    assertEquals("tool_calls", first.category());
+    assertEquals("create_event", first.category(), "a call's case is filed under its tool");
+    assertTrue(first.enableThinking(), "no empty think block prefilled: trained tool-calling turns have none");
     assertEquals(2, first.messages().size());
     assertInstanceOf(Expectation.ToolCalls.class, first.expectation());
     assertEquals(1, first.tools().size());

@@ -93,7 +93,7 @@ class PairsAreaTest {
 
     assertEquals(JobState.SUCCEEDED, queue.store().require(id).state());
     Bead bead = beads.show(queued.get("bead_id").toString());
-    assertTrue(bead.title().startsWith("PAIRS preference pairs " + id), bead.title());
+    assertTrue(bead.title().startsWith("Preference pairs " + id), bead.title());
     assertEquals("closed", bead.status());
     assertTrue(bead.closeReason().startsWith("1 of 3 prompts yielded a pair"), bead.closeReason());
     assertTrue(new DatasetStore(workspace).latest("my-suite-pairs").isPresent());
