@@ -36,7 +36,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print {\"before\", \"after\", \"promoted\", \"seconds\"} as JSON on stdout.")
   boolean json;
 
-  @Option(names = "--quick", description = "A shorter warm-up, training run and eval, for tests (about two minutes).")
+  @Option(names = "--quick", description = "The same steps with little training and a short eval, for tests (about two minutes).")
   boolean quick;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the model, the split and the training (default: ${DEFAULT-VALUE}).")
