@@ -39,6 +39,15 @@ record JarRun(int exitCode, byte[] stdoutBytes, String stderr) {
     return new JarRun(process.exitValue(), stdout, new String(stderr.get(), StandardCharsets.UTF_8));
   }
 
+  /** A random tiny Qwen3 (seed 5, float32, the 8k-merge tokenizer fixture) written to {@code out}. */
+  static void tinyModel(Path out) throws Exception {
+    JarRun init = of("model", "init", "--out", out.toString(), "--seed", "5", "--tokenizer",
+        fixtures("qwen3-tokenizer-8k").toString(), "--dtype", "f32");
+    if (init.exitCode() != 0) {
+      throw new AssertionError("model init failed: " + init.stderr());
+    }
+  }
+
   /** {@code shared/fixtures}: failsafe runs in server/, and the repository's parent holds shared/. */
   static Path fixtures(String relative) {
     return Path.of("").toAbsolutePath().getParent().getParent().resolve("shared/fixtures").resolve(relative);

@@ -37,9 +37,7 @@ class JobsIT {
   @BeforeAll
   static void prepare() throws Exception {
     model = dir.resolve("models/tiny");
-    JarRun init = JarRun.of("model", "init", "--out", model.toString(), "--seed", "5", "--tokenizer",
-        JarRun.fixtures("qwen3-tokenizer-8k").toString(), "--dtype", "f32");
-    assertEquals(0, init.exitCode(), init.stderr());
+    JarRun.tinyModel(model);
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       lines.add(DatasetsIT.example("b4-" + i));
