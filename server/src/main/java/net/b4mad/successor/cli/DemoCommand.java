@@ -69,7 +69,9 @@ public final class DemoCommand implements Callable<Integer> {
     row(out, result.comparison().overall());
     out.println();
     Demo.Summary summary = result.summary();
-    out.println((summary.promoted() ? "Promoted: " : "Not promoted: ") + String.join("; ", result.promotion()));
+    // A refusal's reasons already begin "not promoted: ...".
+    String reasons = String.join("; ", result.promotion());
+    out.println(summary.promoted() ? "Promoted: " + reasons : Character.toUpperCase(reasons.charAt(0)) + reasons.substring(1));
     out.printf(Locale.ROOT, "%d s in all. The workspace: %s (successor serve --workspace %s shows it over MCP).%n",
         summary.seconds(), result.workspace(), result.workspace());
   }

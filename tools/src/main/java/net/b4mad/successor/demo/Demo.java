@@ -187,8 +187,8 @@ public final class Demo {
     LoraMerge.merge(random, Path.of(warmed.runDir()).resolve("adapter"), base, Dtype.F32, false,
         SafetensorsWriter.DEFAULT_MAX_SHARD_BYTES);
     progress.finished(String.format(Locale.ROOT, "a warm-up, standing in for pretraining: %d steps on %d general"
-        + " conversations (chat, and calls to generic tools that are not B4mad's), every weight trained (LoRA of full rank plus embed_tokens and lm_head, merged)"
-        + " into the base %s", plan.warmupSteps(), chats, base));
+        + " conversations (chat, and calls to generic tools that are not B4mad's): every projection by a LoRA of full"
+        + " rank, embed_tokens and lm_head in full (the norms keep their initial weights), merged into the base %s", plan.warmupSteps(), chats, base));
 
     progress.stage("import");
     Path traces = inputs.resolve("traces");
