@@ -656,7 +656,6 @@ def main():
 
     warmup = [general(d) for _ in range(2000)] + [generic_tool_use(d, i) for i in range(2000)]
     rng.shuffle(warmup)
-    (ROOT / "warmup" / "general-chat.jsonl").unlink(missing_ok=True)
     write_jsonl(ROOT / "warmup" / "general.jsonl", warmup)
     write_jsonl(ROOT / "preferences" / "tool-calls.jsonl", [preference(d) for _ in range(40)])
 

@@ -137,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private String label() {
-      return String.format(Locale.ROOT, "[%d/8] %-10s", number, stage);
+      return String.format(Locale.ROOT, "[%d/%d] %-10s", number, Demo.Progress.STAGES, stage);
     }
 
     private static String clock(double seconds) {

@@ -165,23 +165,21 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private List<ToolArea> areas(Workspace opened) {
-    List<ToolArea> areas = new ArrayList<>();
-    areas.add(new WorkspaceArea(opened));
-    areas.add(new TracesArea(opened));
-    DatasetsArea datasets = new DatasetsArea(opened);
-    areas.add(datasets);
     Beads beads = beadsOptions.open(opened);
     LOG.info("beads: {}", beads);
-    areas.add(new BeadsArea(beads));
-    JobQueue queue = queue(opened, beads, beadsOptions);
-    areas.add(new JobsArea(opened, queue));
-    areas.add(new EvalArea(opened, queue));
-    areas.add(new PipelineArea(new Pipelines(opened, queue, beads, datasets)));
-    areas.add(new PairsArea(opened, queue));
-    areas.add(new ModelsArea(opened, beads,
+    List<ToolArea> areas = new ArrayList<>(areas(opened, beads, queue(opened, beads, beadsOptions),
         ModelDiscovery.huggingFaceCache(System.getenv(), System.getProperty("user.home"))));
     extraAreas.forEach(area -> areas.add(area.apply(opened)));
     return areas;
+  }
+
+  /** Every tool area the server offers, over these beads and this queue (the schema tests check the same list). */
+  public static List<ToolArea> areas(Workspace opened, Beads beads, JobQueue queue, Path huggingFaceCache) {
+    DatasetsArea datasets = new DatasetsArea(opened);
+    return List.of(new WorkspaceArea(opened), new TracesArea(opened), datasets, new BeadsArea(beads),
+        new JobsArea(opened, queue), new EvalArea(opened, queue),
+        new PipelineArea(new Pipelines(opened, queue, beads, datasets)), new PairsArea(opened, queue),
+        new ModelsArea(opened, beads, huggingFaceCache));
   }
 
   /**

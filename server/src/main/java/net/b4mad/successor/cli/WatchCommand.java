@@ -1,16 +1,11 @@
 package net.b4mad.successor.cli;
 
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.datasets.DatasetsArea;
-import net.b4mad.successor.json.Json;
-import net.b4mad.successor.pipeline.PipelineArea;
 import net.b4mad.successor.pipeline.Pipelines;
 import net.b4mad.successor.pipeline.Watcher;
 import net.b4mad.successor.workspace.Workspace;
@@ -58,16 +53,7 @@ public final class WatchCommand implements Callable<Integer> {
     Beads beads = beadsOptions.open(opened);
     Pipelines pipelines = new Pipelines(opened, ServeCommand.queue(opened, beads, beadsOptions), beads,
         new DatasetsArea(opened));
-    Map<String, Object> schema = Json.toMap(Json.MAPPER.readTree(PipelineArea.INPUT));
-    JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
-    Watcher watcher = new Watcher(opened, beads, pipelines, label, line -> System.err.println("successor watch: " + line),
-        settings -> {
-          JsonSchemaValidator.ValidationResponse response = validator.validate(schema, Json.toMap(settings));
-          if (!response.valid()) {
-            throw new IllegalArgumentException("its settings do not match pipeline_retrain's arguments: "
-                + response.errorMessage());
-          }
-        });
+    Watcher watcher = new Watcher(opened, beads, pipelines, label, line -> System.err.println("successor watch: " + line));
     System.err.println("successor watch: every " + interval + " s, ready beads labelled '" + label + "' in " + beads);
     while (true) {
       watcher.poll();

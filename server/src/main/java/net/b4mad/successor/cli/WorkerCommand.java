@@ -40,7 +40,7 @@ public final class WorkerCommand implements Callable<Integer> {
   @Mixin BeadsOptions beadsOptions;
 
   /** Every kind of job there is: the server checks and queues them, the worker runs them. */
-  static List<JobRunner> runners(Workspace workspace, Beads beads) {
+  public static List<JobRunner> runners(Workspace workspace, Beads beads) {
     return List.of(new TrainingJobRunner(), new EvalJobRunner(workspace), new PairsJobRunner(workspace),
         new PromoteJobRunner(workspace, beads));
   }

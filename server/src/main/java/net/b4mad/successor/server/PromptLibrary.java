@@ -3,17 +3,11 @@ package net.b4mad.successor.server;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import net.b4mad.successor.files.BundledFiles;
 
 /** The MCP prompts: every Markdown file of the top-level {@code prompts/} folder, bundled into the jar. */
@@ -36,19 +30,6 @@ public final class PromptLibrary {
     List<PromptTemplate> templates = new ArrayList<>();
     BundledFiles.read(PromptLibrary.class, RESOURCE_DIR, ".md")
         .forEach((name, bytes) -> templates.add(parse(name, new String(bytes, StandardCharsets.UTF_8))));
-    return new PromptLibrary(templates);
-  }
-
-  public static PromptLibrary fromDirectory(Path dir) {
-    List<PromptTemplate> templates = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".md"))
-          .sorted(Comparator.comparing(Path::toString)).toList()) {
-        templates.add(parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8)));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read prompts from " + dir, e);
-    }
     return new PromptLibrary(templates);
   }
 

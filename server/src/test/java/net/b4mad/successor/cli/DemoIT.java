@@ -26,7 +26,7 @@ class DemoIT {
   @Test
   void theLoopRunsThroughEveryStageAndSummarisesBeforeAndAfter() throws Exception {
     Path workspace = dir.resolve("demo");
-    JarRun run = JarRun.of("demo", "--quick", "--json", "--workspace", workspace.toString());
+    JarRun run = JarRun.within(900, "demo", "--quick", "--json", "--workspace", workspace.toString());
 
     assertEquals(0, run.exitCode(), run.stderr());
     JsonNode summary = Json.MAPPER.readTree(run.stdout());

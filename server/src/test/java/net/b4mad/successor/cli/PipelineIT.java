@@ -118,7 +118,7 @@ class PipelineIT {
         List.of("retrain"), List.of(), null));
 
     Process watch = new ProcessBuilder(ServerProcess.JAVA, "-jar", ServerProcess.JAR.toString(), "watch",
-        "--workspace", workspace.toString(), "--allow-dir", dir.toString(), "--interval", "1")
+        "--workspace", workspace.toString(), "--allow-dir", dir.toString(), "--interval", "1", "--beads", "embedded")
         .redirectErrorStream(true).redirectOutput(dir.resolve("watch.log").toFile()).start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);

@@ -10,29 +10,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.b4mad.successor.beads.BeadsArea;
 import net.b4mad.successor.beads.EmbeddedBeads;
-import net.b4mad.successor.datasets.DatasetsArea;
-import net.b4mad.successor.eval.EvalArea;
-import net.b4mad.successor.eval.EvalJobRunner;
 import net.b4mad.successor.jobs.JobBeads;
 import net.b4mad.successor.jobs.JobQueue;
-import net.b4mad.successor.jobs.JobsArea;
-import net.b4mad.successor.jobs.TrainingJobRunner;
-import net.b4mad.successor.pipeline.PipelineArea;
-import net.b4mad.successor.pipeline.Pipelines;
-import net.b4mad.successor.pipeline.PromoteJobRunner;
+import net.b4mad.successor.cli.ServeCommand;
+import net.b4mad.successor.cli.WorkerCommand;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.mcp.ToolCall;
 import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.mcp.ToolDefinition;
-import net.b4mad.successor.models.ModelsArea;
-import net.b4mad.successor.pairs.PairsArea;
-import net.b4mad.successor.pairs.PairsJobRunner;
-import net.b4mad.successor.traces.TracesArea;
 import net.b4mad.successor.workspace.Workspace;
-import net.b4mad.successor.workspace.WorkspaceArea;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,14 +37,8 @@ class ToolSchemasTest {
   private List<ToolArea> areas() {
     Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
     EmbeddedBeads beads = new EmbeddedBeads(workspace.root());
-    JobQueue queue = new JobQueue(workspace, () -> {}, JobBeads.NONE,
-        List.of(new TrainingJobRunner(), new EvalJobRunner(workspace), new PairsJobRunner(workspace),
-            new PromoteJobRunner(workspace, beads)));
-    DatasetsArea datasets = new DatasetsArea(workspace);
-    return List.of(new WorkspaceArea(workspace), new TracesArea(workspace), datasets, new BeadsArea(beads),
-        new JobsArea(workspace, queue), new EvalArea(workspace, queue), new PairsArea(workspace, queue),
-        new ModelsArea(workspace, beads, dir.resolve("hf")),
-        new PipelineArea(new Pipelines(workspace, queue, beads, datasets)));
+    JobQueue queue = new JobQueue(workspace, () -> {}, JobBeads.NONE, WorkerCommand.runners(workspace, beads));
+    return ServeCommand.areas(workspace, beads, queue, dir.resolve("hf"));
   }
 
   @Test

@@ -17,13 +17,13 @@ import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.datasets.BuildRequest;
 import net.b4mad.successor.datasets.BuildResult;
 import net.b4mad.successor.datasets.DatasetBuilder;
-import net.b4mad.successor.datasets.DatasetStore;
 import net.b4mad.successor.datasets.TokenCounter;
 import net.b4mad.successor.eval.EvalComparison;
 import net.b4mad.successor.eval.EvalJobRunner;
 import net.b4mad.successor.eval.EvalReport;
 import net.b4mad.successor.eval.EvalRuns;
 import net.b4mad.successor.eval.EvalSettings;
+import net.b4mad.successor.eval.PromotionGate;
 import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.files.BundledFiles;
 import net.b4mad.successor.jobs.Job;
@@ -38,12 +38,10 @@ import net.b4mad.successor.jobs.TrackingBeads;
 import net.b4mad.successor.jobs.TrainingJobRunner;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.lora.LoraMerge;
-import net.b4mad.successor.mcp.ToolCall;
 import net.b4mad.successor.mcp.ToolContext;
-import net.b4mad.successor.mcp.ToolDefinition;
-import net.b4mad.successor.mcp.ToolException;
-import net.b4mad.successor.models.ModelsArea;
+import net.b4mad.successor.models.Adapters;
 import net.b4mad.successor.models.ProductionPointer;
+import net.b4mad.successor.models.Promoter;
 import net.b4mad.successor.qwen3.Qwen3Config;
 import net.b4mad.successor.qwen3.Qwen3Layout;
 import net.b4mad.successor.qwen3.RandomQwen3;
@@ -65,8 +63,8 @@ import tools.jackson.databind.node.ObjectNode;
  * imported, a dataset built with a held-out split, the base evaluated on the held-out conversations, a LoRA SFT
  * run, the tuned model evaluated on the same cases, the two compared, and the tuned model promoted if it passes
  * the gate against the base. Every step goes through the services the MCP tools use: trace import, dataset
- * build, training and eval jobs run by a job worker (here in this process), and {@code model_promote}; so the
- * workspace afterwards holds what an agent's loop leaves (traces, a dataset version, runs with their beads,
+ * build, training and eval jobs run by a job worker (here in this process), and the promotion behind
+ * {@code model_promote} ({@link Promoter}); so the workspace afterwards holds what an agent's loop leaves (traces, a dataset version, runs with their beads,
  * evals, the production history) and {@code successor serve --workspace} shows it.
  */
 public final class Demo {
@@ -112,6 +110,9 @@ public final class Demo {
 
   /** Told what the demo is doing, a stage at a time. */
   public interface Progress {
+
+    /** How many stages {@link #run} has: model, warm-up, import, dataset, eval base, SFT, eval tuned, promote. */
+    int STAGES = 8;
 
     void stage(String name);
 
@@ -209,9 +210,8 @@ public final class Demo {
     try (TokenCounter tokens = TokenCounter.bundled()) {
       built = new DatasetBuilder(workspace).build(request, tokens, ToolContext.detached("dataset_build"));
     }
-    DatasetStore.VersionRef version = new DatasetStore(workspace).resolve(built.ref());
     // The held-out split is the suite: each of its assistant turns is a case (DatasetCases).
-    Path suite = version.dir();
+    Path suite = Path.of(built.path());
     int cases = EvalSettings.load(suite).cases().size();
     int evaluated = plan.evalCases() == null ? cases : Math.min(plan.evalCases(), cases);
     progress.finished(String.format(Locale.ROOT, "dataset_build: %s, %d train and %d held-out conversations (split by"
@@ -222,16 +222,18 @@ public final class Demo {
     Job before = await(queue.submit(EvalJobRunner.KIND, evalSettings(base, null, suite), 0, null, workspace.evalsDir()));
     EvalRuns runs = new EvalRuns(queue.store());
     EvalReport beforeReport = runs.report(before.id());
+    Adapters adapters = new Adapters(workspace, queue.store());
+    Promoter promoter = new Promoter(queue.store(), new ProductionPointer(workspace.store()), beads);
     List<String> baseNote = List.of();
     if (new ProductionPointer(workspace.store()).current().isEmpty()) {
-      // The base is what the tuned model has to beat: production, so that model_promote applies the gate.
-      promote(Map.of("model", base.toString()));
+      // The base is what the tuned model has to beat: production, as model_promote would make it.
+      promoter.promote(adapters.base(base.toString()), before.id(), null, PromotionGate.DEFAULT);
       baseNote = List.of("the base became production (the first promotion needs no gate)");
     }
     progress.finished(passed(beforeReport) + (baseNote.isEmpty() ? "" : "; " + baseNote.get(0)));
 
     progress.stage("SFT");
-    TrainingConfig sft = training(base, version.dir(), plan.rank(), plan.sftSteps(), plan.sftBatch(), plan.sftLr(),
+    TrainingConfig sft = training(base, suite, plan.rank(), plan.sftSteps(), plan.sftBatch(), plan.sftLr(),
         List.of(), "assistant");
     Job tuned = await(queue.submit("sft", Json.MAPPER.valueToTree(sft), 0, null, workspace.runsDir()));
     Path adapter = Path.of(tuned.runDir()).resolve("adapter");
@@ -249,12 +251,10 @@ public final class Demo {
     List<String> reasons = new ArrayList<>();
     boolean promoted;
     try {
-      Map<String, Object> promotion = promote(Map.of("adapter", tuned.id()));
+      reasons.addAll(promoter.promote(adapters.adapter(tuned.id(), null), after.id(), before.id(), PromotionGate.DEFAULT)
+          .reasons());
       promoted = true;
-      for (Object reason : (List<?>) promotion.get("reasons")) {
-        reasons.add(reason.toString());
-      }
-    } catch (ToolException e) {
+    } catch (Promoter.Refused e) {
       promoted = false;
       reasons.add(e.getMessage());
     }
@@ -297,20 +297,6 @@ public final class Demo {
         return job;
       }
       Thread.sleep(POLL_MS);
-    }
-  }
-
-  /** Calls the {@code model_promote} tool; a refusal is a {@link ToolException} with every reason. */
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> promote(Map<String, Object> arguments) {
-    ToolDefinition tool = new ModelsArea(workspace, beads, null).tools().stream()
-        .filter(definition -> definition.name().equals("model_promote")).findFirst().orElseThrow();
-    try {
-      return (Map<String, Object>) tool.handler().call(new ToolCall(arguments, ToolContext.detached(tool.name())));
-    } catch (ToolException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("model_promote failed: " + e.getMessage(), e);
     }
   }
 

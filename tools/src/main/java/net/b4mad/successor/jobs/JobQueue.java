@@ -67,7 +67,7 @@ public final class JobQueue {
     } catch (IllegalArgumentException e) {
       throw new ToolException(e.getMessage(), e);
     }
-    String id = newJobId(kind);
+    String id = newId(kind);
     Path runDir = parent.resolve(id);
     try {
       Files.createDirectories(runDir);
@@ -81,7 +81,8 @@ public final class JobQueue {
     return job;
   }
 
-  private static String newJobId(String kind) {
+  /** {@code <kind>-<UTC time>-<6 hex digits>}: sortable by time, unique without coordination. */
+  public static String newId(String kind) {
     String time = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     byte[] random = new byte[3];
     ThreadLocalRandom.current().nextBytes(random);

@@ -266,6 +266,23 @@ public final class JobStore {
     });
   }
 
+  /** A pipeline's steps, in the order they were queued. */
+  public List<Job> ofPipeline(String pipelineId) {
+    return store.read(connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + COLUMNS + " FROM runs WHERE pipeline_id = ? ORDER BY created_at, rowid")) {
+        select.setString(1, pipelineId);
+        List<Job> jobs = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            jobs.add(job(rows));
+          }
+        }
+        return jobs;
+      }
+    });
+  }
+
   public List<Event> events(String id) {
     return store.read(connection -> {
       try (PreparedStatement select = connection.prepareStatement(

@@ -43,21 +43,37 @@ public final class Promoter {
     this.beads = beads;
   }
 
+  /** A refusal by the gate, with the comparison it judged. */
+  public static final class Refused extends ToolException {
+
+    private final transient EvalComparison.Result comparison;
+
+    Refused(String message, EvalComparison.Result comparison) {
+      super(message);
+      this.comparison = comparison;
+    }
+
+    public EvalComparison.Result comparison() {
+      return comparison;
+    }
+  }
+
   /**
    * @param candidateEval the candidate's eval, or null for its newest finished one
-   * @param productionEval production's eval on the same cases, or null for its newest finished one
-   * @throws ToolException starting "not promoted: " with every reason when the gate refuses
+   * @param referenceEval production's eval on the same cases, or null for its newest finished one; while there is
+   *     no production, an eval of the candidate's base model to gate the first promotion against (null: the first
+   *     production needs no gate)
+   * @throws Refused starting "not promoted: " with every reason when the gate refuses
    */
-  public Outcome promote(ModelRef candidate, String candidateEval, String productionEval, PromotionGate gate) {
+  public Outcome promote(ModelRef candidate, String candidateEval, String referenceEval, PromotionGate gate) {
     Promotion production = pointer.current().orElse(null);
     if (candidate.sameAs(production)) {
       throw new ToolException(candidate.name() + " is production already (since " + production.at() + ")");
     }
     EvalRuns runs = new EvalRuns(jobs);
-    List<EvalRun> all = runs.list();
-    EvalRun candidateRun = evalOf(runs, all, candidate, candidateEval, "candidate_eval", null);
+    EvalRun candidateRun = evalOf(runs, candidate, candidateEval, "candidate_eval", null);
     EvalReport candidateReport = runs.report(candidateRun.job().id());
-    if (production == null) {
+    if (production == null && referenceEval == null) {
       List<String> reasons = List.of(String.format(Locale.ROOT,
           "the first production: there is nothing to compare against, so no gate; eval %s passed %d of %d cases (%.3f)",
           candidateRun.job().id(), candidateReport.overall().passed(), candidateReport.overall().cases(),
@@ -66,19 +82,22 @@ public final class Promoter {
       note(candidate.beadId(), "Promoted to production (entry " + promoted.id() + "): " + reasons.get(0));
       return new Outcome(promoted, null, reasons, null);
     }
-    ModelRef current = production.ref();
-    EvalRun productionRun = evalOf(runs, all, current, productionEval, "production_eval", candidateRun.settings());
+    ModelRef reference = production != null ? production.ref()
+        : new ModelRef(candidate.model(), candidate.model(), null, null, null);
+    String against = (production != null ? "production " : "the base model ") + reference.name();
+    EvalRun referenceRun = evalOf(runs, reference, referenceEval, "production_eval", candidateRun.settings());
     PromotionGate.Decision decision =
-        gate.judge(runs.report(productionRun.job().id()).outcomes(), candidateReport.outcomes());
-    String evals = "eval " + candidateRun.job().id() + " vs " + productionRun.job().id();
+        gate.judge(runs.report(referenceRun.job().id()).outcomes(), candidateReport.outcomes());
+    String evals = "eval " + candidateRun.job().id() + " vs " + referenceRun.job().id();
     if (!decision.pass()) {
-      throw new ToolException("not promoted: " + candidate.name() + " does not pass the gate against production "
-          + current.name() + " (" + evals + "): " + String.join("; ", decision.reasons()) + ". Production stays "
-          + current.name() + ".");
+      throw new Refused("not promoted: " + candidate.name() + " does not pass the gate against " + against + " ("
+          + evals + "): " + String.join("; ", decision.reasons()) + ". Production stays "
+          + (production != null ? reference.name() : "unset") + ".", decision.comparison());
     }
     Promotion promoted = pointer.promote(production, candidate, candidateRun.job().id(),
-        productionRun.job().id(), gate, decision.reasons());
-    note(candidate.beadId(), "Promoted to production (entry " + promoted.id() + "), replacing " + current.name() + " ("
+        referenceRun.job().id(), gate, decision.reasons());
+    note(candidate.beadId(), "Promoted to production (entry " + promoted.id() + "), "
+        + (production != null ? "replacing " : "gated against ") + against.replaceFirst("^production ", "") + " ("
         + evals + "): " + decision.reasons().get(0));
     return new Outcome(promoted, production, decision.reasons(), decision.comparison());
   }
@@ -87,7 +106,7 @@ public final class Promoter {
    * The eval of {@code model} that the promotion rests on: the one given (checked to be of that model and
    * finished), else the newest finished one (on the same suites and limit as {@code sameCasesAs}, when given).
    */
-  private static EvalRun evalOf(EvalRuns runs, List<EvalRun> all, ModelRef model, String given, String argument,
+  private static EvalRun evalOf(EvalRuns runs, ModelRef model, String given, String argument,
       EvalSettings sameCasesAs) {
     if (given != null) {
       EvalRun run = runs.require(given);
@@ -102,7 +121,7 @@ public final class Promoter {
       }
       return run;
     }
-    List<EvalRun> ofModel = all.stream().filter(model::evaluatedBy)
+    List<EvalRun> ofModel = runs.list().stream().filter(model::evaluatedBy)
         .filter(run -> sameCasesAs == null || (run.settings().suites().equals(sameCasesAs.suites())
             && Objects.equals(run.settings().limit(), sameCasesAs.limit())))
         .toList();

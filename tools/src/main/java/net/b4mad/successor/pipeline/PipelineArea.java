@@ -54,7 +54,8 @@ public final class PipelineArea implements ToolArea {
         "steps": {"type": "array", "items": {"type": "object", "properties": {
           "step": {"type": "string"}, "job_id": {"type": "string"}, "bead_id": {"type": ["string", "null"]}, "state": {"type": "string"}}}},
         "state": {"type": "string", "enum": ["running", "succeeded", "failed"]},
-        "outcome": {"type": ["object", "null"], "description": "Once the promote step ran: promoted, reasons, deltas per category."}},
+        "outcome": {"type": ["object", "null"], "description": "Once the promote step ran: promoted, reasons, deltas per category."},
+        "failure": {"type": ["string", "null"], "description": "The first step that failed or was cancelled, with its error."}},
        "required": ["id", "steps", "state"]}""";
 
   private final Pipelines pipelines;

@@ -4,14 +4,9 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import net.b4mad.successor.beads.Bead;
 import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.beads.NewBead;
@@ -46,8 +41,13 @@ public final class Pipelines {
   /** One step of a pipeline and where to watch it. */
   public record Step(String step, String jobId, String beadId, String state) {}
 
-  /** A pipeline: its parent bead, its dataset, its steps, and, once the promote step ran, the outcome. */
-  public record Pipeline(String id, String beadId, String dataset, List<Step> steps, String state, JsonNode outcome) {}
+  /**
+   * A pipeline: its parent bead, its dataset, its steps, and, once the promote step ran, the outcome.
+   *
+   * @param failure the first step (in queue order) that failed or was cancelled, with its error; null while none
+   */
+  public record Pipeline(String id, String beadId, String dataset, List<Step> steps, String state, JsonNode outcome,
+      String failure) {}
 
   private final Workspace workspace;
   private final JobQueue queue;
@@ -71,12 +71,10 @@ public final class Pipelines {
    */
   public Pipeline start(JsonNode settings, ToolContext context) {
     String model = workspace.allowedRoots().resolve(required(settings, "model")).toString();
-    String id = "pipeline-" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-        + "-" + HexFormat.of().formatHex(randomBytes());
+    String id = JobQueue.newId("pipeline");
     Optional<Promotion> production = new ProductionPointer(workspace.store()).current();
 
-    ObjectNode datasetArguments = settings.has("dataset") && settings.get("dataset").isObject()
-        ? ((ObjectNode) settings.get("dataset")).deepCopy() : Json.MAPPER.createObjectNode();
+    ObjectNode datasetArguments = copyOf(settings, "dataset");
     if (!datasetArguments.has("name")) {
       datasetArguments.put("name", "retrain");
     }
@@ -102,8 +100,7 @@ public final class Pipelines {
       parent = bead.id();
     }
 
-    ObjectNode sft = settings.has("sft") && settings.get("sft").isObject()
-        ? ((ObjectNode) settings.get("sft")).deepCopy() : Json.MAPPER.createObjectNode();
+    ObjectNode sft = copyOf(settings, "sft");
     sft.put("method", "sft");
     sft.put("model", model);
     sft.put("dataset", dataset.path());
@@ -131,10 +128,7 @@ public final class Pipelines {
         workspace.evalsDir());
 
     ObjectNode promote = Json.MAPPER.createObjectNode();
-    promote.put("model", model);
-    promote.put("adapter", adapter);
     promote.put("run_id", candidate.id());
-    promote.put("bead_id", candidate.beadId());
     promote.put("candidate_eval", candidateEval.id());
     promote.put("reference_eval", referenceEval.id());
     if (settings.has("gate")) {
@@ -166,8 +160,7 @@ public final class Pipelines {
   private Job preferenceSteps(JsonNode settings, String model, BuildResult dataset, Job train, int priority,
       String parent, String id) {
     String sftAdapter = Path.of(train.runDir()).resolve("adapter").toString();
-    ObjectNode pairs = settings.has("pairs") && settings.get("pairs").isObject()
-        ? ((ObjectNode) settings.get("pairs")).deepCopy() : Json.MAPPER.createObjectNode();
+    ObjectNode pairs = copyOf(settings, "pairs");
     pairs.put("model", model);
     pairs.put("adapter", sftAdapter);
     pairs.put("dataset", dataset.path());
@@ -176,8 +169,7 @@ public final class Pipelines {
     pairs.put("name", dataset.name() + "-pairs");
     Job sampled = queue.submit(new JobSpec(PairsJobRunner.KIND, pairs, priority, null, List.of(train.id()), parent, id),
         workspace.runsDir());
-    ObjectNode dpo = settings.get("dpo").isObject() ? ((ObjectNode) settings.get("dpo")).deepCopy()
-        : Json.MAPPER.createObjectNode();
+    ObjectNode dpo = copyOf(settings, "dpo");
     dpo.put("method", "dpo");
     dpo.put("model", model);
     dpo.put("adapter", sftAdapter);
@@ -215,53 +207,44 @@ public final class Pipelines {
 
   /** A pipeline's steps as they stand; its state is failed when a step failed or was cancelled. */
   public Pipeline status(String id) {
-    String[] row = workspace.store().read(connection -> {
-      try (PreparedStatement select = connection.prepareStatement("SELECT bead_id, spec FROM pipelines WHERE id = ?")) {
+    String bead = workspace.store().read(connection -> {
+      try (PreparedStatement select = connection.prepareStatement("SELECT bead_id FROM pipelines WHERE id = ?")) {
         select.setString(1, id);
         try (ResultSet rows = select.executeQuery()) {
-          return rows.next() ? new String[] {rows.getString(1), rows.getString(2)} : null;
+          if (!rows.next()) {
+            throw new ToolException("no pipeline '" + id + "'");
+          }
+          return rows.getString(1);
         }
       }
     });
-    if (row == null) {
-      throw new ToolException("no pipeline '" + id + "'");
-    }
-    List<Job> jobs = queue.store().list(null, null, Integer.MAX_VALUE).stream()
-        .filter(job -> id.equals(job.pipelineId())).toList();
     List<Step> steps = new ArrayList<>();
     String dataset = null;
     JsonNode outcome = null;
-    boolean failed = false;
-    boolean done = false;
-    for (int i = jobs.size() - 1; i >= 0; i--) {
-      Job job = jobs.get(i);
-      JsonNode settings = JobSpec.read(Path.of(job.runDir())).settings();
-      String name = switch (job.kind()) {
-        case "sft", "dpo", PairsJobRunner.KIND -> job.kind();
-        case EvalJobRunner.KIND -> settings.has("adapter") && job.dependsOn().size() > 0 ? "eval candidate" : "eval reference";
-        default -> job.kind();
-      };
+    String failure = null;
+    for (Job job : queue.store().ofPipeline(id)) {
+      // The candidate's eval is the one that waits for training; production's waits for nothing.
+      String name = job.kind().equals(EvalJobRunner.KIND)
+          ? (job.dependsOn().isEmpty() ? "eval reference" : "eval candidate") : job.kind();
       if (job.kind().equals("sft")) {
-        dataset = settings.path("dataset").asString(null);
+        dataset = JobSpec.read(Path.of(job.runDir())).settings().path("dataset").asString(null);
       }
-      failed |= job.state() == JobState.FAILED || job.state() == JobState.CANCELLED;
+      if (failure == null && (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED)) {
+        failure = name + " step " + job.id() + " " + job.state().label() + ": " + job.error();
+      }
       if (job.kind().equals(PromoteJobRunner.KIND) && job.state() == JobState.SUCCEEDED) {
-        done = true;
         outcome = Json.readTree(Path.of(job.runDir()).resolve(PromoteJobRunner.OUTCOME));
       }
       steps.add(new Step(name, job.id(), job.beadId(), job.state().label()));
     }
-    String state = failed ? "failed" : done ? "succeeded" : "running";
-    return new Pipeline(id, row[0], dataset, steps, state, outcome);
+    String state = failure != null ? "failed" : outcome != null ? "succeeded" : "running";
+    return new Pipeline(id, bead, dataset, steps, state, outcome, failure);
   }
 
-  /** The error of the first step that failed or was cancelled, for the parent bead. */
-  public String failure(String id) {
-    return queue.store().list(null, null, Integer.MAX_VALUE).stream()
-        .filter(job -> id.equals(job.pipelineId()))
-        .filter(job -> job.state() == JobState.FAILED || job.state() == JobState.CANCELLED)
-        .map(job -> job.kind() + " step " + job.id() + " " + job.state().label() + ": " + job.error())
-        .findFirst().orElse(null);
+  /** A copy of the settings' object FIELD, to add to; empty when there is none. */
+  private static ObjectNode copyOf(JsonNode settings, String field) {
+    JsonNode value = settings.get(field);
+    return value != null && value.isObject() ? ((ObjectNode) value).deepCopy() : Json.MAPPER.createObjectNode();
   }
 
   private static String required(JsonNode settings, String field) {
@@ -276,10 +259,5 @@ public final class Pipelines {
     return path.substring(path.lastIndexOf('/') + 1);
   }
 
-  private static byte[] randomBytes() {
-    byte[] bytes = new byte[3];
-    ThreadLocalRandom.current().nextBytes(bytes);
-    return bytes;
-  }
 
 }

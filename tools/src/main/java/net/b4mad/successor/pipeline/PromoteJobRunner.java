@@ -7,8 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.eval.EvalComparison;
-import net.b4mad.successor.eval.EvalReport;
-import net.b4mad.successor.eval.EvalRuns;
 import net.b4mad.successor.eval.PromotionGate;
 import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.jobs.JobRunner;
@@ -16,7 +14,7 @@ import net.b4mad.successor.jobs.JobSpec;
 import net.b4mad.successor.jobs.JobState;
 import net.b4mad.successor.jobs.JobStore;
 import net.b4mad.successor.json.Json;
-import net.b4mad.successor.mcp.ToolException;
+import net.b4mad.successor.models.Adapters;
 import net.b4mad.successor.models.ModelRef;
 import net.b4mad.successor.models.ProductionPointer;
 import net.b4mad.successor.models.Promoter;
@@ -50,7 +48,7 @@ public final class PromoteJobRunner implements JobRunner {
   @Override
   public void check(JobSpec spec) {
     gate(spec.settings());
-    for (String field : List.of("candidate_eval", "reference_eval", "model", "run_id")) {
+    for (String field : List.of("candidate_eval", "reference_eval", "run_id")) {
       if (spec.settings().path(field).asString(null) == null) {
         throw new IllegalArgumentException("a promote step needs '" + field + "'");
       }
@@ -68,27 +66,24 @@ public final class PromoteJobRunner implements JobRunner {
   public Outcome run(JobSpec spec, Path runDir, boolean resume, Control control) {
     JsonNode settings = spec.settings();
     JobStore jobs = new JobStore(workspace.store());
-    EvalRuns runs = new EvalRuns(jobs);
     String candidateEval = settings.path("candidate_eval").asString();
     String referenceEval = settings.path("reference_eval").asString();
-    EvalReport candidate = runs.report(candidateEval);
-    EvalReport reference = runs.report(referenceEval);
-    PromotionGate gate = gate(settings);
-    ModelRef model = new ModelRef(settings.path("run_id").asString(), settings.path("model").asString(),
-        settings.path("adapter").asString(null), settings.path("run_id").asString(), settings.path("bead_id").asString(null));
-    ProductionPointer pointer = new ProductionPointer(workspace.store());
-    boolean hasProduction = pointer.current().isPresent();
-    PromotionGate.Decision decision = gate.judge(reference.outcomes(), candidate.outcomes());
-    boolean promoted = false;
-    List<String> reasons = decision.reasons();
-    if (decision.pass()) {
-      try {
-        reasons = new Promoter(jobs, pointer, beads)
-            .promote(model, candidateEval, hasProduction ? referenceEval : null, gate).reasons();
-        promoted = true;
-      } catch (ToolException refused) {
-        reasons = List.of(refused.getMessage());
-      }
+    ModelRef model = new Adapters(workspace, jobs).adapter(settings.path("run_id").asString(), null);
+    boolean hasProduction = new ProductionPointer(workspace.store()).current().isPresent();
+    // Production's eval, or while there is none the base model's: either way the first promotion is gated too.
+    boolean promoted;
+    List<String> reasons;
+    EvalComparison.Result comparison;
+    try {
+      Promoter.Outcome outcome = new Promoter(jobs, new ProductionPointer(workspace.store()), beads)
+          .promote(model, candidateEval, referenceEval, gate(settings));
+      promoted = true;
+      reasons = outcome.reasons();
+      comparison = outcome.comparison();
+    } catch (Promoter.Refused refused) {
+      promoted = false;
+      reasons = List.of(refused.getMessage());
+      comparison = refused.comparison();
     }
     Map<String, Object> outcome = new LinkedHashMap<>();
     outcome.put("promoted", promoted);
@@ -97,9 +92,9 @@ public final class PromoteJobRunner implements JobRunner {
     outcome.put("candidate_eval", candidateEval);
     outcome.put("reference_eval", referenceEval);
     outcome.put("reasons", reasons);
-    outcome.put("deltas", deltas(decision.comparison()));
+    outcome.put("deltas", deltas(comparison));
     AtomicFiles.writeStringUnchecked(runDir.resolve(OUTCOME), Json.writePretty(outcome) + "\n");
-    String summary = (promoted ? "promoted " : "not promoted ") + model.name() + ": " + deltaLine(decision.comparison());
+    String summary = (promoted ? "promoted " : "not promoted ") + model.name() + ": " + deltaLine(comparison);
     control.log(summary);
     return new Outcome(JobState.SUCCEEDED, summary, outcome);
   }

@@ -1,10 +1,13 @@
 package net.b4mad.successor.pipeline;
 
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,16 +39,12 @@ public final class Watcher {
   private final Pipelines pipelines;
   private final String label;
   private final Consumer<String> log;
-  private final Consumer<JsonNode> schema;
+  // A bead is held to what an MCP call of pipeline_retrain would be.
+  private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
+  private final Map<String, Object> schema = Json.toMap(Json.MAPPER.readTree(PipelineArea.INPUT));
 
-  /**
-   * @param schema checks settings against pipeline_retrain's input schema, throwing IllegalArgumentException with
-   *     what is wrong (the server's validator, so that a bead is held to what an MCP call would be)
-   */
-  public Watcher(Workspace workspace, Beads beads, Pipelines pipelines, String label, Consumer<String> log,
-      Consumer<JsonNode> schema) {
+  public Watcher(Workspace workspace, Beads beads, Pipelines pipelines, String label, Consumer<String> log) {
     this.workspace = workspace;
-    this.schema = schema;
     this.beads = beads;
     this.pipelines = pipelines;
     this.label = label;
@@ -70,7 +69,11 @@ public final class Watcher {
         List.of(), List.of()));
     try {
       JsonNode settings = settings(bead);
-      schema.accept(settings);
+      JsonSchemaValidator.ValidationResponse response = validator.validate(schema, Json.toMap(settings));
+      if (!response.valid()) {
+        throw new IllegalArgumentException("its settings do not match pipeline_retrain's arguments: "
+            + response.errorMessage());
+      }
       ((tools.jackson.databind.node.ObjectNode) settings).put("bead_id", bead.id());
       Pipelines.Pipeline pipeline = pipelines.start(settings, ToolContext.detached("watch"));
       record(bead.id(), pipeline.id(), null);
@@ -115,9 +118,9 @@ public final class Watcher {
       return;
     }
     if (pipeline.state().equals("failed")) {
-      String reason = "Pipeline " + pipelineId + " failed: " + pipelines.failure(pipelineId);
+      String reason = "Pipeline " + pipelineId + " failed: " + pipeline.failure();
       beads.update(beadId, new BeadUpdate("blocked", reason, List.of(), List.of()));
-      finish(beadId, reason);
+      record(beadId, null, reason);
       poll.blocked().add(beadId);
       return;
     }
@@ -126,7 +129,7 @@ public final class Watcher {
         : "not promoted") + "; deltas " + Json.write(outcome.path("deltas")) + "; "
         + String.join("; ", outcome.path("reasons").valueStream().map(JsonNode::asString).toList());
     beads.close(beadId, line.length() > 1900 ? line.substring(0, 1900) + "..." : line);
-    finish(beadId, line);
+    record(beadId, null, line);
     log.accept("bead " + beadId + ": " + line);
     poll.closed().add(beadId);
   }
@@ -148,27 +151,15 @@ public final class Watcher {
     });
   }
 
+  /** The claim's pipeline (null when none started) and, once it ended, its outcome. */
   private void record(String beadId, String pipelineId, String outcome) {
     workspace.store().write(connection -> {
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE watched_beads SET pipeline_id = ?, outcome = ?, finished_at = ? WHERE bead_id = ?")) {
+      try (PreparedStatement update = connection.prepareStatement("UPDATE watched_beads SET pipeline_id ="
+          + " COALESCE(?, pipeline_id), outcome = ?, finished_at = ? WHERE bead_id = ?")) {
         update.setString(1, pipelineId);
         update.setString(2, outcome);
         update.setString(3, outcome == null ? null : Instant.now().toString());
         update.setString(4, beadId);
-        update.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  private void finish(String beadId, String outcome) {
-    workspace.store().write(connection -> {
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE watched_beads SET outcome = ?, finished_at = ? WHERE bead_id = ?")) {
-        update.setString(1, outcome);
-        update.setString(2, Instant.now().toString());
-        update.setString(3, beadId);
         update.executeUpdate();
       }
       return null;

@@ -16,6 +16,8 @@ import net.b4mad.successor.beads.NewBead;
 import net.b4mad.successor.datasets.DatasetsArea;
 import net.b4mad.successor.jobs.JobBeads;
 import net.b4mad.successor.jobs.JobQueue;
+import net.b4mad.successor.jobs.JobSpec;
+import net.b4mad.successor.jobs.JobState;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.workspace.Workspace;
 import org.junit.jupiter.api.Test;
@@ -49,11 +51,7 @@ class WatcherTest {
     JobQueue queue = new JobQueue(workspace, () -> {}, JobBeads.NONE, List.of());
     List<String> log = new ArrayList<>();
     Watcher watcher = new Watcher(workspace, beads, new Pipelines(workspace, queue, beads, new DatasetsArea(workspace)),
-        "retrain", log::add, settings -> {
-          if (settings.has("stf")) {
-            throw new IllegalArgumentException("its settings do not match: stf");
-          }
-        });
+        "retrain", log::add);
     Bead vague = beads.create(new NewBead("Retrain", "task", 2, "Retrain please", List.of("retrain"), List.of(), null));
     Bead typo = beads.create(new NewBead("Retrain", "task", 2, "{\"model\": \"m\", \"stf\": {}}", List.of("retrain"),
         List.of(), null));
@@ -86,5 +84,42 @@ class WatcherTest {
     Watcher.Poll again = watcher.poll();
     assertEquals(List.of(vague.id()), again.blocked(), "refused settings started nothing, so the reopened bead is taken");
     assertEquals(2, beads.show(vague.id()).notes().split("cannot retrain from this bead", -1).length - 1);
+  }
+
+  /** A failed SFT step cancels what waits for it; the pipeline's failure names the SFT step, not the last one. */
+  @Test
+  void aPipelinesFailureIsItsFirstFailedStep() throws Exception {
+    Workspace workspace = Workspace.open(dir.resolve("ws"), List.of());
+    JobQueue queue = new JobQueue(workspace, () -> {}, JobBeads.NONE, List.of());
+    workspace.store().write(connection -> {
+      try (PreparedStatement pipeline = connection.prepareStatement(
+          "INSERT INTO pipelines (id, created_at, spec) VALUES ('pipeline-1', '2026-11-01T00:00:00Z', '{}')")) {
+        pipeline.executeUpdate();
+      }
+      return null;
+    });
+    List<String> ids = List.of("sft-1", "eval-1", "eval-2", "promote-1");
+    for (String id : ids) {
+      Path runDir = workspace.runsDir().resolve(id);
+      java.nio.file.Files.createDirectories(runDir);
+      String kind = id.substring(0, id.indexOf('-'));
+      JobSpec spec = new JobSpec(kind, Json.MAPPER.createObjectNode().put("dataset", "ds"), 0, null,
+          id.equals("eval-1") ? List.of("sft-1") : id.equals("promote-1") ? List.of("eval-1", "eval-2") : List.of(),
+          null, "pipeline-1");
+      spec.write(runDir);
+      queue.store().enqueue(id, spec, runDir.toString());
+    }
+    queue.store().finish("sft-1", JobState.FAILED, "out of memory", null);
+    queue.store().finish("eval-1", JobState.CANCELLED, "not run: job sft-1 failed", null);
+    queue.store().finish("promote-1", JobState.CANCELLED, "not run: job eval-1 cancelled", null);
+
+    Pipelines.Pipeline pipeline = new Pipelines(workspace, queue, new EmbeddedBeads(workspace.root()),
+        new DatasetsArea(workspace)).status("pipeline-1");
+
+    assertEquals(List.of("sft", "eval candidate", "eval reference", "promote"),
+        pipeline.steps().stream().map(Pipelines.Step::step).toList());
+    assertEquals("failed", pipeline.state());
+    assertEquals("sft step sft-1 failed: out of memory", pipeline.failure());
+    assertEquals("ds", pipeline.dataset());
   }
 }
