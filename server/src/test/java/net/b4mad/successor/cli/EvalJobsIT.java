@@ -1,14 +1,12 @@
 package net.b4mad.successor.cli;
 
+import static net.b4mad.successor.cli.ServerProcess.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -21,12 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EvalJobsIT {
 
   @TempDir Path dir;
-
-  private static Map<?, ?> call(McpSyncClient client, String tool, Map<String, Object> arguments) {
-    CallToolResult result = client.callTool(new CallToolRequest(tool, arguments));
-    assertNotEquals(Boolean.TRUE, result.isError(), () -> tool + ": " + result.content());
-    return (Map<?, ?>) result.structuredContent();
-  }
 
   private static String evaluate(McpSyncClient client, Path model) {
     Map<?, ?> queued = call(client, "eval_run",

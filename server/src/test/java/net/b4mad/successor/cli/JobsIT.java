@@ -1,7 +1,7 @@
 package net.b4mad.successor.cli;
 
+import static net.b4mad.successor.cli.ServerProcess.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import net.b4mad.successor.json.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,13 +48,6 @@ class JobsIT {
 
   private static McpSyncClient server(Path workspace, List<McpSchema.ProgressNotification> progress) {
     return ServerProcess.sdkClient(progress::add, "--workspace", workspace.toString(), "--allow-dir", dir.toString());
-  }
-
-  private static Map<?, ?> call(McpSyncClient client, String tool, Map<String, Object> arguments) {
-    CallToolResult result = client.callTool(CallToolRequest.builder().name(tool).arguments(arguments)
-        .progressToken(tool + "-" + System.nanoTime()).build());
-    assertNotEquals(Boolean.TRUE, result.isError(), () -> tool + ": " + result.content());
-    return (Map<?, ?>) result.structuredContent();
   }
 
   private static Map<String, Object> sft(int steps, int saveSteps) {

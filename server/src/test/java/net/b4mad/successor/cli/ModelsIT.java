@@ -1,7 +1,7 @@
 package net.b4mad.successor.cli;
 
+import static net.b4mad.successor.cli.ServerProcess.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -30,12 +30,6 @@ class ModelsIT {
 
   private static CallToolResult raw(McpSyncClient client, String tool, Map<String, Object> arguments) {
     return client.callTool(new CallToolRequest(tool, arguments));
-  }
-
-  private static Map<?, ?> call(McpSyncClient client, String tool, Map<String, Object> arguments) {
-    CallToolResult result = raw(client, tool, arguments);
-    assertNotEquals(Boolean.TRUE, result.isError(), () -> tool + ": " + result.content());
-    return (Map<?, ?>) result.structuredContent();
   }
 
   private static String refusal(McpSyncClient client, String tool, Map<String, Object> arguments) {

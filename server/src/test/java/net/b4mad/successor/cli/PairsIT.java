@@ -1,12 +1,10 @@
 package net.b4mad.successor.cli;
 
+import static net.b4mad.successor.cli.ServerProcess.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,12 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PairsIT {
 
   @TempDir Path dir;
-
-  private static Map<?, ?> call(McpSyncClient client, String tool, Map<String, Object> arguments) {
-    CallToolResult result = client.callTool(new CallToolRequest(tool, arguments));
-    assertNotEquals(Boolean.TRUE, result.isError(), () -> tool + ": " + result.content());
-    return (Map<?, ?>) result.structuredContent();
-  }
 
   private static Map<?, ?> finished(McpSyncClient client, Object jobId) {
     Map<?, ?> done = call(client, "job_wait", Map.of("job_id", jobId, "timeout_s", 300));

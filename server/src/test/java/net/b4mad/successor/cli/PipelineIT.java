@@ -1,12 +1,10 @@
 package net.b4mad.successor.cli;
 
+import static net.b4mad.successor.cli.ServerProcess.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,12 +41,6 @@ class PipelineIT {
     traces = dir.resolve("traces/openai.jsonl");
     Files.createDirectories(traces.getParent());
     Files.write(traces, lines, StandardCharsets.UTF_8);
-  }
-
-  private static Map<?, ?> call(McpSyncClient client, String tool, Map<String, Object> arguments) {
-    CallToolResult result = client.callTool(new CallToolRequest(tool, arguments));
-    assertNotEquals(Boolean.TRUE, result.isError(), () -> tool + ": " + result.content());
-    return (Map<?, ?>) result.structuredContent();
   }
 
   private static String settings() {

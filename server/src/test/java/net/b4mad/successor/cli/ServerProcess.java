@@ -5,6 +5,8 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -64,6 +67,19 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** {@code java -jar successor.jar ARGS}. */
+  /**
+   * Calls a tool (with a progress token, so that long tools report progress) and fails the test on an error
+   * result; returns its structured content.
+   */
+  static Map<?, ?> call(McpSyncClient client, String tool, Map<String, Object> arguments) {
+    CallToolResult result = client.callTool(CallToolRequest.builder().name(tool).arguments(arguments)
+        .progressToken(tool + "-" + System.nanoTime()).build());
+    if (Boolean.TRUE.equals(result.isError())) {
+      throw new AssertionError(tool + ": " + result.content());
+    }
+    return (Map<?, ?>) result.structuredContent();
+  }
+
   static ServerProcess jar(String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
     command.addAll(List.of(args));
