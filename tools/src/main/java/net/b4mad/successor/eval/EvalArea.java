@@ -245,19 +245,15 @@ public final class EvalArea implements ToolArea {
   private Map<String, Object> gate(ToolCall call) {
     PromotionGate gate;
     try {
-      gate = new PromotionGate(number(call, "min_margin", PromotionGate.DEFAULT.minMargin()),
-          number(call, "max_regression", PromotionGate.DEFAULT.maxRegression()),
-          call.bool("require_significance", false), number(call, "alpha", PromotionGate.DEFAULT.alpha()));
+      gate = new PromotionGate(call.number("min_margin", PromotionGate.DEFAULT.minMargin()),
+          call.number("max_regression", PromotionGate.DEFAULT.maxRegression()),
+          call.bool("require_significance", false), call.number("alpha", PromotionGate.DEFAULT.alpha()));
     } catch (IllegalArgumentException e) {
       throw new ToolException(e.getMessage(), e);
     }
     PromotionGate.Decision decision = gate.judge(
         report(call.string("production", null)).outcomes(), report(call.string("candidate", null)).outcomes());
     return Map.of("pass", decision.pass(), "reasons", decision.reasons(), "comparison", decision.comparison());
-  }
-
-  private static double number(ToolCall call, String name, double fallback) {
-    return call.arguments().get(name) instanceof Number n ? n.doubleValue() : fallback;
   }
 
   @Override

@@ -293,7 +293,7 @@ public final class JobsArea implements ToolArea {
     if (targets.isEmpty()) {
       targets = net.b4mad.successor.lora.LoraConfig.ALL_LINEAR;
     }
-    double gib = call.arguments().get("memory_gib") instanceof Number n ? n.doubleValue() : 24;
+    double gib = call.number("memory_gib", 24);
     try {
       TrainingSetup setup = new TrainingSetup(call.bool("qlora", false), (int) call.integer("rank", 16), targets,
           List.of(), (int) call.integer("batch_size", 1), (int) call.integer("max_length", 2048),
@@ -399,7 +399,7 @@ public final class JobsArea implements ToolArea {
 
   private JobStatus await(ToolCall call) throws InterruptedException {
     String id = call.string("job_id", null);
-    double timeout = call.arguments().get("timeout_s") instanceof Number n ? n.doubleValue() : 60;
+    double timeout = call.number("timeout_s", 60);
     long deadline = System.nanoTime() + (long) (timeout * 1e9);
     Integer lastStep = null;
     while (true) {

@@ -237,9 +237,9 @@ public final class ModelsArea implements ToolArea {
     ModelRef candidate = model(call);
     PromotionGate gate;
     try {
-      gate = new PromotionGate(number(call, "min_margin", PromotionGate.DEFAULT.minMargin()),
-          number(call, "max_regression", PromotionGate.DEFAULT.maxRegression()),
-          call.bool("require_significance", false), number(call, "alpha", PromotionGate.DEFAULT.alpha()));
+      gate = new PromotionGate(call.number("min_margin", PromotionGate.DEFAULT.minMargin()),
+          call.number("max_regression", PromotionGate.DEFAULT.maxRegression()),
+          call.bool("require_significance", false), call.number("alpha", PromotionGate.DEFAULT.alpha()));
     } catch (IllegalArgumentException e) {
       throw new ToolException(e.getMessage(), e);
     }
@@ -316,10 +316,6 @@ public final class ModelsArea implements ToolArea {
     } catch (RuntimeException e) {
       LOG.warn("could not note on bead {}: {}", beadId, e.getMessage());
     }
-  }
-
-  private static double number(ToolCall call, String name, double fallback) {
-    return call.arguments().get(name) instanceof Number n ? n.doubleValue() : fallback;
   }
 
   @Override
