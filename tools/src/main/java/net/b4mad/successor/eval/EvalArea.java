@@ -259,19 +259,12 @@ public final class EvalArea implements ToolArea {
   @Override
   public List<SyncResourceTemplateSpecification> resourceTemplates() {
     return List.of(
-        template(REPORT_TEMPLATE, "eval-report", "Eval report",
+        ToolArea.template(REPORT_TEMPLATE, "eval-report", "Eval report",
             "A finished eval's report.json: metrics per category and suite, and every case with its verdict.",
-            "application/json"),
-        template(CHART_TEMPLATE, "eval-chart", "Eval chart",
+            "application/json", this::read),
+        ToolArea.template(CHART_TEMPLATE, "eval-chart", "Eval chart",
             "Pass rate per category of one or more evals (ids separated by commas), as grouped bars in a PNG.",
-            "image/png"));
-  }
-
-  private SyncResourceTemplateSpecification template(
-      String uri, String name, String title, String description, String mimeType) {
-    McpSchema.ResourceTemplate template = McpSchema.ResourceTemplate.builder()
-        .uriTemplate(uri).name(name).title(title).description(description).mimeType(mimeType).build();
-    return new SyncResourceTemplateSpecification(template, (exchange, request) -> read(request.uri()));
+            "image/png", this::read));
   }
 
   private McpSchema.ReadResourceResult read(String uri) {

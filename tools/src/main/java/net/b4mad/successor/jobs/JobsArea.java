@@ -421,18 +421,11 @@ public final class JobsArea implements ToolArea {
   @Override
   public List<SyncResourceTemplateSpecification> resourceTemplates() {
     return List.of(
-        template(METRICS_TEMPLATE, "run-metrics", "Run metrics",
+        ToolArea.template(METRICS_TEMPLATE, "run-metrics", "Run metrics",
             "A training run's metrics.jsonl: one JSON object per logged step (step, total_steps, loss, eval_loss,"
-                + " lr, grad_norm, tokens_per_s, memory).", "application/x-ndjson"),
-        template(LOSS_CURVE_TEMPLATE, "run-loss-curve", "Run loss curve",
-            "The loss and eval loss of a training run over its steps, as a PNG.", "image/png"));
-  }
-
-  private SyncResourceTemplateSpecification template(
-      String uri, String name, String title, String description, String mimeType) {
-    McpSchema.ResourceTemplate template = McpSchema.ResourceTemplate.builder()
-        .uriTemplate(uri).name(name).title(title).description(description).mimeType(mimeType).build();
-    return new SyncResourceTemplateSpecification(template, (exchange, request) -> read(request.uri()));
+                + " lr, grad_norm, tokens_per_s, memory).", "application/x-ndjson", this::read),
+        ToolArea.template(LOSS_CURVE_TEMPLATE, "run-loss-curve", "Run loss curve",
+            "The loss and eval loss of a training run over its steps, as a PNG.", "image/png", this::read));
   }
 
   private McpSchema.ReadResourceResult read(String uri) {
