@@ -243,14 +243,7 @@ public final class EvalArea implements ToolArea {
   }
 
   private Map<String, Object> gate(ToolCall call) {
-    PromotionGate gate;
-    try {
-      gate = new PromotionGate(call.number("min_margin", PromotionGate.DEFAULT.minMargin()),
-          call.number("max_regression", PromotionGate.DEFAULT.maxRegression()),
-          call.bool("require_significance", false), call.number("alpha", PromotionGate.DEFAULT.alpha()));
-    } catch (IllegalArgumentException e) {
-      throw new ToolException(e.getMessage(), e);
-    }
+    PromotionGate gate = PromotionGate.fromArguments(call);
     PromotionGate.Decision decision = gate.judge(
         report(call.string("production", null)).outcomes(), report(call.string("candidate", null)).outcomes());
     return Map.of("pass", decision.pass(), "reasons", decision.reasons(), "comparison", decision.comparison());

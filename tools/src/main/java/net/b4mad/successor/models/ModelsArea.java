@@ -235,14 +235,7 @@ public final class ModelsArea implements ToolArea {
 
   private Map<String, Object> promote(ToolCall call) {
     ModelRef candidate = model(call);
-    PromotionGate gate;
-    try {
-      gate = new PromotionGate(call.number("min_margin", PromotionGate.DEFAULT.minMargin()),
-          call.number("max_regression", PromotionGate.DEFAULT.maxRegression()),
-          call.bool("require_significance", false), call.number("alpha", PromotionGate.DEFAULT.alpha()));
-    } catch (IllegalArgumentException e) {
-      throw new ToolException(e.getMessage(), e);
-    }
+    PromotionGate gate = PromotionGate.fromArguments(call);
     Promoter.Outcome outcome = new Promoter(jobs(), pointer(), beads)
         .promote(candidate, call.string("candidate_eval", null), call.string("production_eval", null), gate);
     Map<String, Object> result = new LinkedHashMap<>();
