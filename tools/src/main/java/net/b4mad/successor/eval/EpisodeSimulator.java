@@ -8,13 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import net.b4mad.successor.beads.Bead;
 import net.b4mad.successor.beads.BeadFilter;
 import net.b4mad.successor.beads.BeadsArea;
@@ -24,6 +22,7 @@ import net.b4mad.successor.chat.Conversation;
 import net.b4mad.successor.chat.ParsedCompletion;
 import net.b4mad.successor.chat.ToolCall;
 import net.b4mad.successor.chat.ToolCallParser;
+import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.mcp.ToolDefinition;
@@ -175,10 +174,8 @@ public final class EpisodeSimulator {
   }
 
   private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
+    try {
+      AtomicFiles.deleteRecursively(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove the episode directory " + dir + ": " + e.getMessage(), e);
     }
