@@ -56,6 +56,9 @@ public final class EpisodeSimulator {
 
   private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
 
+  /** Each bead tool's input schema, parsed on first use: the text is the same in every episode and every call. */
+  private final Map<String, Map<String, Object>> schemas = new HashMap<>();
+
   /** One executed call: what was called, with what, and the tool message the model got back. */
   public record ToolResult(String name, JsonNode arguments, String result) {}
 
@@ -110,7 +113,9 @@ public final class EpisodeSimulator {
           } else {
             ToolDefinition tool = tools.get(call.name());
             Map<String, Object> given = Json.MAPPER.convertValue(call.arguments(), MAP);
-            var check = validator.validate(Json.toMap(Json.MAPPER.readTree(tool.inputSchema())), given);
+            Map<String, Object> schema =
+                schemas.computeIfAbsent(tool.name(), name -> Json.toMap(Json.MAPPER.readTree(tool.inputSchema())));
+            var check = validator.validate(schema, given);
             if (check.valid()) {
               result = execute(tool, given, repo);
             } else {
