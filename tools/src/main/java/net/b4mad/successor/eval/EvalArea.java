@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 import net.b4mad.successor.charts.CategoryBars;
 import net.b4mad.successor.jobs.Job;
 import net.b4mad.successor.jobs.JobQueue;
-import net.b4mad.successor.jobs.JobSpec;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.mcp.ToolCall;
@@ -194,14 +193,15 @@ public final class EvalArea implements ToolArea {
 
   private Map<String, Object> results(ToolCall call) {
     String id = call.string("id", null);
-    EvalReport report = report(id);
-    JobSpec spec = JobSpec.read(Path.of(queue.store().require(id).runDir()));
+    EvalRuns runs = new EvalRuns(queue.store());
+    EvalRuns.EvalRun run = runs.require(id);
+    EvalReport report = runs.report(run);
     int limit = (int) call.integer("failures", 50);
     List<CaseResult> failing = report.cases().stream().filter(c -> !c.passed()).toList();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("id", id);
-    result.put("model", spec.settings().path("model").asString(null));
-    result.put("adapter", spec.settings().path("adapter").asString(null));
+    result.put("model", run.settings().model());
+    result.put("adapter", run.settings().adapter());
     result.put("cancelled", report.cancelled());
     result.put("overall", report.overall());
     result.put("categories", report.categories());
