@@ -337,12 +337,10 @@ public final class JobsArea implements ToolArea {
   /** Fails running jobs whose worker is gone before anyone looks at them. */
   private void sweep() {
     if (!WorkerLock.held(workspace.root())) {
-      jobs().failStale(Duration.ZERO, pid -> false)
-          .forEach(job -> beads.finished(job, JobState.FAILED, job.error()));
+      jobs().failStale(Duration.ZERO, pid -> false, beads);
     } else {
       jobs().failStale(JobWorker.STALE_AFTER,
-              pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-          .forEach(job -> beads.finished(job, JobState.FAILED, job.error()));
+          pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), beads);
     }
   }
 
