@@ -44,7 +44,7 @@ public final class EvalArea implements ToolArea {
   public EvalArea(Workspace workspace, JobQueue queue) {
     this.workspace = workspace;
     this.queue = queue;
-    this.suites = new EvalSuites(workspace.evalsDir().resolve("suites"), workspace.allowedRoots());
+    this.suites = EvalSuites.of(workspace);
   }
 
   @Override
@@ -156,11 +156,7 @@ public final class EvalArea implements ToolArea {
     if (call.arguments().get("adapter") != null) {
       settings.put("adapter", resolve(call.string("adapter", null), "adapter").toString());
     }
-    List<String> references = call.strings("suites");
-    List<String> files = new ArrayList<>();
-    for (String reference : references.isEmpty() ? List.of("b4mad") : references) {
-      suites.resolve(reference).forEach(file -> files.add(file.toString()));
-    }
+    List<String> files = suites.files(call.strings("suites"));
     settings.set("suites", Json.MAPPER.valueToTree(files));
     try {
       EvalSettings.fromJson(settings);
