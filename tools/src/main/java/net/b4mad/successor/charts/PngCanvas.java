@@ -19,15 +19,11 @@ final class PngCanvas {
     new Color(0xff, 0x7f, 0x0e), new Color(0x94, 0x67, 0xbd), new Color(0x8c, 0x56, 0x4b)
   };
 
-  final int width;
-  final int height;
   final BufferedImage image;
   final Graphics2D g;
 
   PngCanvas(int width, int height, String title) {
     System.setProperty("java.awt.headless", "true");
-    this.width = width;
-    this.height = height;
     this.image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     this.g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);

@@ -19,13 +19,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.workspace.Workspace;
@@ -272,10 +270,8 @@ public final class DatasetStore {
       if (committed || !Files.exists(temp)) {
         return;
       }
-      try (Stream<Path> files = Files.walk(temp)) {
-        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(file);
-        }
+      try {
+        AtomicFiles.deleteRecursively(temp);
       } catch (IOException e) {
         // A hidden leftover folder does no harm; the next build uses a new one.
       }

@@ -8,13 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import net.b4mad.successor.beads.Bead;
 import net.b4mad.successor.beads.BeadFilter;
 import net.b4mad.successor.beads.BeadsArea;
@@ -24,6 +22,7 @@ import net.b4mad.successor.chat.Conversation;
 import net.b4mad.successor.chat.ParsedCompletion;
 import net.b4mad.successor.chat.ToolCall;
 import net.b4mad.successor.chat.ToolCallParser;
+import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.mcp.ToolDefinition;
@@ -56,6 +55,9 @@ public final class EpisodeSimulator {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
+
+  /** Each bead tool's input schema, parsed on first use: the text is the same in every episode and every call. */
+  private final Map<String, Map<String, Object>> schemas = new HashMap<>();
 
   /** One executed call: what was called, with what, and the tool message the model got back. */
   public record ToolResult(String name, JsonNode arguments, String result) {}
@@ -111,7 +113,9 @@ public final class EpisodeSimulator {
           } else {
             ToolDefinition tool = tools.get(call.name());
             Map<String, Object> given = Json.MAPPER.convertValue(call.arguments(), MAP);
-            var check = validator.validate(Json.toMap(Json.MAPPER.readTree(tool.inputSchema())), given);
+            Map<String, Object> schema =
+                schemas.computeIfAbsent(tool.name(), name -> Json.toMap(Json.MAPPER.readTree(tool.inputSchema())));
+            var check = validator.validate(schema, given);
             if (check.valid()) {
               result = execute(tool, given, repo);
             } else {
@@ -175,10 +179,8 @@ public final class EpisodeSimulator {
   }
 
   private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
+    try {
+      AtomicFiles.deleteRecursively(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove the episode directory " + dir + ": " + e.getMessage(), e);
     }

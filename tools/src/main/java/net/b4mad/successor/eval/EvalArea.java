@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 import net.b4mad.successor.charts.CategoryBars;
 import net.b4mad.successor.jobs.Job;
 import net.b4mad.successor.jobs.JobQueue;
-import net.b4mad.successor.jobs.JobSpec;
 import net.b4mad.successor.json.Json;
 import net.b4mad.successor.mcp.ToolArea;
 import net.b4mad.successor.mcp.ToolCall;
@@ -45,7 +44,7 @@ public final class EvalArea implements ToolArea {
   public EvalArea(Workspace workspace, JobQueue queue) {
     this.workspace = workspace;
     this.queue = queue;
-    this.suites = new EvalSuites(workspace.evalsDir().resolve("suites"), workspace.allowedRoots());
+    this.suites = EvalSuites.of(workspace);
   }
 
   @Override
@@ -157,11 +156,7 @@ public final class EvalArea implements ToolArea {
     if (call.arguments().get("adapter") != null) {
       settings.put("adapter", resolve(call.string("adapter", null), "adapter").toString());
     }
-    List<String> references = call.strings("suites");
-    List<String> files = new ArrayList<>();
-    for (String reference : references.isEmpty() ? List.of("b4mad") : references) {
-      suites.resolve(reference).forEach(file -> files.add(file.toString()));
-    }
+    List<String> files = suites.files(call.strings("suites"));
     settings.set("suites", Json.MAPPER.valueToTree(files));
     try {
       EvalSettings.fromJson(settings);
@@ -194,14 +189,15 @@ public final class EvalArea implements ToolArea {
 
   private Map<String, Object> results(ToolCall call) {
     String id = call.string("id", null);
-    EvalReport report = report(id);
-    JobSpec spec = JobSpec.read(Path.of(queue.store().require(id).runDir()));
+    EvalRuns runs = new EvalRuns(queue.store());
+    EvalRuns.EvalRun run = runs.require(id);
+    EvalReport report = runs.report(run);
     int limit = (int) call.integer("failures", 50);
     List<CaseResult> failing = report.cases().stream().filter(c -> !c.passed()).toList();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("id", id);
-    result.put("model", spec.settings().path("model").asString(null));
-    result.put("adapter", spec.settings().path("adapter").asString(null));
+    result.put("model", run.settings().model());
+    result.put("adapter", run.settings().adapter());
     result.put("cancelled", report.cancelled());
     result.put("overall", report.overall());
     result.put("categories", report.categories());
@@ -243,39 +239,21 @@ public final class EvalArea implements ToolArea {
   }
 
   private Map<String, Object> gate(ToolCall call) {
-    PromotionGate gate;
-    try {
-      gate = new PromotionGate(number(call, "min_margin", PromotionGate.DEFAULT.minMargin()),
-          number(call, "max_regression", PromotionGate.DEFAULT.maxRegression()),
-          call.bool("require_significance", false), number(call, "alpha", PromotionGate.DEFAULT.alpha()));
-    } catch (IllegalArgumentException e) {
-      throw new ToolException(e.getMessage(), e);
-    }
+    PromotionGate gate = PromotionGate.fromArguments(call);
     PromotionGate.Decision decision = gate.judge(
         report(call.string("production", null)).outcomes(), report(call.string("candidate", null)).outcomes());
     return Map.of("pass", decision.pass(), "reasons", decision.reasons(), "comparison", decision.comparison());
   }
 
-  private static double number(ToolCall call, String name, double fallback) {
-    return call.arguments().get(name) instanceof Number n ? n.doubleValue() : fallback;
-  }
-
   @Override
   public List<SyncResourceTemplateSpecification> resourceTemplates() {
     return List.of(
-        template(REPORT_TEMPLATE, "eval-report", "Eval report",
+        ToolArea.template(REPORT_TEMPLATE, "eval-report", "Eval report",
             "A finished eval's report.json: metrics per category and suite, and every case with its verdict.",
-            "application/json"),
-        template(CHART_TEMPLATE, "eval-chart", "Eval chart",
+            "application/json", this::read),
+        ToolArea.template(CHART_TEMPLATE, "eval-chart", "Eval chart",
             "Pass rate per category of one or more evals (ids separated by commas), as grouped bars in a PNG.",
-            "image/png"));
-  }
-
-  private SyncResourceTemplateSpecification template(
-      String uri, String name, String title, String description, String mimeType) {
-    McpSchema.ResourceTemplate template = McpSchema.ResourceTemplate.builder()
-        .uriTemplate(uri).name(name).title(title).description(description).mimeType(mimeType).build();
-    return new SyncResourceTemplateSpecification(template, (exchange, request) -> read(request.uri()));
+            "image/png", this::read));
   }
 
   private McpSchema.ReadResourceResult read(String uri) {

@@ -51,10 +51,14 @@ public final class EvalRuns {
 
   /** The report of a finished eval, or a message that says what state it is in. */
   public EvalReport report(String id) {
-    EvalRun run = require(id);
+    return report(require(id));
+  }
+
+  /** {@link #report(String)} for a run already looked up. */
+  public EvalReport report(EvalRun run) {
     if (!run.hasReport()) {
       Job job = run.job();
-      throw new ToolException("eval " + id + " has no report yet: it is " + job.state().label()
+      throw new ToolException("eval " + job.id() + " has no report yet: it is " + job.state().label()
           + (job.error() == null ? "" : " (" + job.error() + ")") + "; job_wait waits for it");
     }
     return EvalReport.read(run.reportFile());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -12,6 +13,7 @@ import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.files.BundledFiles;
 import net.b4mad.successor.mcp.ToolException;
 import net.b4mad.successor.workspace.AllowedRoots;
+import net.b4mad.successor.workspace.Workspace;
 
 /**
  * The suites an eval can run: those under the workspace's {@code evals/suites/} (a folder per collection, e.g.
@@ -30,6 +32,11 @@ public final class EvalSuites {
   public EvalSuites(Path root, AllowedRoots allowedRoots) {
     this.root = root;
     this.allowedRoots = allowedRoots;
+  }
+
+  /** The workspace's suites ({@code evals/suites/}), other suite files taken from its allowed roots. */
+  public static EvalSuites of(Workspace workspace) {
+    return new EvalSuites(workspace.evalsDir().resolve("suites"), workspace.allowedRoots());
   }
 
   /** Every suite file, after copying the shipped ones in (a changed shipped suite replaces its copy). */
@@ -71,6 +78,18 @@ public final class EvalSuites {
           + " .jsonl suite or BFCL .json questions file (" + path + ")");
     }
     return List.of(path);
+  }
+
+  /**
+   * The files the references mean ({@link #resolve} each), as the paths an eval's {@code suites} setting holds;
+   * the B4mad collection when there are none.
+   */
+  public List<String> files(List<String> references) {
+    List<String> files = new ArrayList<>();
+    for (String reference : references.isEmpty() ? List.of("b4mad") : references) {
+      resolve(reference).forEach(file -> files.add(file.toString()));
+    }
+    return files;
   }
 
   private static boolean isSuite(Path file) {

@@ -3,6 +3,8 @@ package net.b4mad.successor.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import net.b4mad.successor.mcp.ToolCall;
+import net.b4mad.successor.mcp.ToolException;
 
 /**
  * Whether a candidate model may replace the production one, judged on the same cases: it must win overall by at
@@ -18,6 +20,20 @@ public record PromotionGate(double minMargin, double maxRegression, boolean requ
     if (minMargin < 0 || maxRegression < 0 || !(alpha > 0 && alpha < 1)) {
       throw new IllegalArgumentException(
           "min_margin and max_regression must not be negative and alpha must be in (0, 1)");
+    }
+  }
+
+  /**
+   * The gate a tool call asks for (min_margin, max_regression, require_significance, alpha), the defaults for
+   * what it leaves out; out-of-range thresholds are the caller's to fix, so they fail as a tool error.
+   */
+  public static PromotionGate fromArguments(ToolCall call) {
+    try {
+      return new PromotionGate(call.number("min_margin", DEFAULT.minMargin()),
+          call.number("max_regression", DEFAULT.maxRegression()),
+          call.bool("require_significance", false), call.number("alpha", DEFAULT.alpha()));
+    } catch (IllegalArgumentException e) {
+      throw new ToolException(e.getMessage(), e);
     }
   }
 

@@ -48,10 +48,6 @@ public final class RecordedOutputs {
     return new RecordedOutputs(file, outputs);
   }
 
-  public Path file() {
-    return file;
-  }
-
   public Set<String> ids() {
     return outputs.keySet();
   }

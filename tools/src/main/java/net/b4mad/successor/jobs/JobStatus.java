@@ -40,7 +40,9 @@ public record JobStatus(
 
   public static JobStatus of(Job job, List<JobStore.Event> history) {
     Path runDir = Path.of(job.runDir());
-    JsonNode last = lastMetrics(runDir);
+    // job_wait polls this every 500 ms: read and parse metrics.jsonl once for the last line and the eval loss.
+    List<JsonNode> metrics = RunDirectory.metrics(runDir);
+    JsonNode last = metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
     Integer step = integer(last, "step");
     Integer total = integer(last, "total_steps");
     Double msPerStep = number(last, "ms_per_step");
@@ -49,20 +51,14 @@ public record JobStatus(
     Map<String, Object> result = Files.isRegularFile(runDir.resolve(RunDirectory.RESULT))
         ? Json.toMap(Json.readTree(runDir.resolve(RunDirectory.RESULT))) : null;
     return new JobStatus(job.id(), job.kind(), job.state().label(), job.priority(), job.beadId(), job.runDir(),
-        step, total, number(last, "loss"), lastEvalLoss(runDir), number(last, "tokens_per_s"), eta,
+        step, total, number(last, "loss"), lastEvalLoss(metrics), number(last, "tokens_per_s"), eta,
         number(last, "rss_mib"), number(last, "peak_rss_mib"), job.error(), job.cancelRequested(), job.workerPid(),
         job.createdAt(),
         job.startedAt(), job.finishedAt(), job.heartbeatAt(), history, result);
   }
 
-  private static JsonNode lastMetrics(Path runDir) {
-    List<JsonNode> metrics = RunDirectory.metrics(runDir);
-    return metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
-  }
-
   /** Evaluation runs every eval_steps, so the latest eval loss may sit on an earlier line than the last. */
-  private static Double lastEvalLoss(Path runDir) {
-    List<JsonNode> metrics = RunDirectory.metrics(runDir);
+  private static Double lastEvalLoss(List<JsonNode> metrics) {
     for (int i = metrics.size() - 1; i >= 0; i--) {
       Double value = number(metrics.get(i), "eval_loss");
       if (value != null) {

@@ -228,6 +228,11 @@ public final class JobStore {
     return stale;
   }
 
+  /** {@link #failStale(Duration, LongPredicate)}, and each failed job's bead is marked failed with its error. */
+  public void failStale(Duration silence, LongPredicate workerAlive, JobBeads beads) {
+    failStale(silence, workerAlive).forEach(job -> beads.finished(job, JobState.FAILED, job.error()));
+  }
+
   public Optional<Job> get(String id) {
     return store.read(connection -> {
       try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM runs WHERE id = ?")) {

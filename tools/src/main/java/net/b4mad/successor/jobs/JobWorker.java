@@ -69,8 +69,7 @@ public final class JobWorker {
       }
       try (WorkerLock held = lock.get()) {
         // Holding the lock proves no other worker lives: whatever is still marked running lost its worker.
-        jobs.failStale(Duration.ZERO, otherPid -> false)
-            .forEach(job -> beads.finished(job, JobState.FAILED, job.error()));
+        jobs.failStale(Duration.ZERO, otherPid -> false, beads);
         Optional<Job> next;
         while (!shutdown.get()
             && (next = jobs.claimNext(pid, job -> beads.finished(job, JobState.CANCELLED, job.error()))).isPresent()) {

@@ -293,7 +293,7 @@ public final class JobsArea implements ToolArea {
     if (targets.isEmpty()) {
       targets = net.b4mad.successor.lora.LoraConfig.ALL_LINEAR;
     }
-    double gib = call.arguments().get("memory_gib") instanceof Number n ? n.doubleValue() : 24;
+    double gib = call.number("memory_gib", 24);
     try {
       TrainingSetup setup = new TrainingSetup(call.bool("qlora", false), (int) call.integer("rank", 16), targets,
           List.of(), (int) call.integer("batch_size", 1), (int) call.integer("max_length", 2048),
@@ -337,12 +337,10 @@ public final class JobsArea implements ToolArea {
   /** Fails running jobs whose worker is gone before anyone looks at them. */
   private void sweep() {
     if (!WorkerLock.held(workspace.root())) {
-      jobs().failStale(Duration.ZERO, pid -> false)
-          .forEach(job -> beads.finished(job, JobState.FAILED, job.error()));
+      jobs().failStale(Duration.ZERO, pid -> false, beads);
     } else {
       jobs().failStale(JobWorker.STALE_AFTER,
-              pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-          .forEach(job -> beads.finished(job, JobState.FAILED, job.error()));
+          pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), beads);
     }
   }
 
@@ -399,7 +397,7 @@ public final class JobsArea implements ToolArea {
 
   private JobStatus await(ToolCall call) throws InterruptedException {
     String id = call.string("job_id", null);
-    double timeout = call.arguments().get("timeout_s") instanceof Number n ? n.doubleValue() : 60;
+    double timeout = call.number("timeout_s", 60);
     long deadline = System.nanoTime() + (long) (timeout * 1e9);
     Integer lastStep = null;
     while (true) {
@@ -421,18 +419,11 @@ public final class JobsArea implements ToolArea {
   @Override
   public List<SyncResourceTemplateSpecification> resourceTemplates() {
     return List.of(
-        template(METRICS_TEMPLATE, "run-metrics", "Run metrics",
+        ToolArea.template(METRICS_TEMPLATE, "run-metrics", "Run metrics",
             "A training run's metrics.jsonl: one JSON object per logged step (step, total_steps, loss, eval_loss,"
-                + " lr, grad_norm, tokens_per_s, memory).", "application/x-ndjson"),
-        template(LOSS_CURVE_TEMPLATE, "run-loss-curve", "Run loss curve",
-            "The loss and eval loss of a training run over its steps, as a PNG.", "image/png"));
-  }
-
-  private SyncResourceTemplateSpecification template(
-      String uri, String name, String title, String description, String mimeType) {
-    McpSchema.ResourceTemplate template = McpSchema.ResourceTemplate.builder()
-        .uriTemplate(uri).name(name).title(title).description(description).mimeType(mimeType).build();
-    return new SyncResourceTemplateSpecification(template, (exchange, request) -> read(request.uri()));
+                + " lr, grad_norm, tokens_per_s, memory).", "application/x-ndjson", this::read),
+        ToolArea.template(LOSS_CURVE_TEMPLATE, "run-loss-curve", "Run loss curve",
+            "The loss and eval loss of a training run over its steps, as a PNG.", "image/png", this::read));
   }
 
   private McpSchema.ReadResourceResult read(String uri) {

@@ -26,6 +26,11 @@ public record ToolCall(Map<String, Object> arguments, ToolContext context) {
     return value instanceof Number n ? n.longValue() : fallback;
   }
 
+  public double number(String name, double fallback) {
+    Object value = arguments.get(name);
+    return value instanceof Number n ? n.doubleValue() : fallback;
+  }
+
   /** An array argument's items as text; empty when it is absent. */
   public List<String> strings(String name) {
     List<String> strings = new ArrayList<>();

@@ -235,14 +235,7 @@ public final class ModelsArea implements ToolArea {
 
   private Map<String, Object> promote(ToolCall call) {
     ModelRef candidate = model(call);
-    PromotionGate gate;
-    try {
-      gate = new PromotionGate(number(call, "min_margin", PromotionGate.DEFAULT.minMargin()),
-          number(call, "max_regression", PromotionGate.DEFAULT.maxRegression()),
-          call.bool("require_significance", false), number(call, "alpha", PromotionGate.DEFAULT.alpha()));
-    } catch (IllegalArgumentException e) {
-      throw new ToolException(e.getMessage(), e);
-    }
+    PromotionGate gate = PromotionGate.fromArguments(call);
     Promoter.Outcome outcome = new Promoter(jobs(), pointer(), beads)
         .promote(candidate, call.string("candidate_eval", null), call.string("production_eval", null), gate);
     Map<String, Object> result = new LinkedHashMap<>();
@@ -316,10 +309,6 @@ public final class ModelsArea implements ToolArea {
     } catch (RuntimeException e) {
       LOG.warn("could not note on bead {}: {}", beadId, e.getMessage());
     }
-  }
-
-  private static double number(ToolCall call, String name, double fallback) {
-    return call.arguments().get(name) instanceof Number n ? n.doubleValue() : fallback;
   }
 
   @Override

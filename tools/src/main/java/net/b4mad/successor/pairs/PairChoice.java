@@ -18,14 +18,14 @@ public record PairChoice(Candidate chosen, Candidate rejected) {
    * @return empty when every sample passed, or none did and no passing gold answer stands in
    */
   public static Optional<PairChoice> of(List<Candidate> samples, Candidate gold) {
-    Comparator<Candidate> byScore = Comparator.comparingDouble(Candidate::score);
     Optional<Candidate> worst = samples.stream().filter(c -> !c.result().passed())
-        .min(byScore.thenComparingInt(Candidate::index));
+        .min(Comparator.comparingDouble(Candidate::score).thenComparingInt(Candidate::index));
     if (worst.isEmpty()) {
       return Optional.empty();
     }
+    // Every passing answer scores 1 (Candidate.score), so the best one is the passing sample with the lowest index.
     Optional<Candidate> best = samples.stream().filter(c -> c.result().passed())
-        .max(byScore.thenComparing(Comparator.comparingInt(Candidate::index).reversed()));
+        .min(Comparator.comparingInt(Candidate::index));
     if (best.isEmpty() && gold != null && gold.result().passed()) {
       best = Optional.of(gold);
     }

@@ -63,7 +63,7 @@ public final class PairsArea implements ToolArea {
   public PairsArea(Workspace workspace, JobQueue queue) {
     this.workspace = workspace;
     this.queue = queue;
-    this.suites = new EvalSuites(workspace.evalsDir().resolve("suites"), workspace.allowedRoots());
+    this.suites = EvalSuites.of(workspace);
   }
 
   @Override
