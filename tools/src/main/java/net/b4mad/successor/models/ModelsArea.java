@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import net.b4mad.successor.beads.BeadUpdate;
 import net.b4mad.successor.beads.Beads;
 import net.b4mad.successor.eval.EvalRuns;
 import net.b4mad.successor.eval.EvalRuns.EvalRun;
@@ -23,8 +22,6 @@ import net.b4mad.successor.mcp.ToolException;
 import net.b4mad.successor.mcp.ToolHints;
 import net.b4mad.successor.safetensors.Dtype;
 import net.b4mad.successor.workspace.Workspace;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Models: the base models on disk and the adapters trained here with their lineage, the production pointer
@@ -33,8 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class ModelsArea implements ToolArea {
 
   public static final String PRODUCTION_URI = "successor://models/production";
-
-  private static final Logger LOG = LoggerFactory.getLogger(ModelsArea.class);
 
   private static final String EVAL_SUMMARY =
       """
@@ -253,7 +248,7 @@ public final class ModelsArea implements ToolArea {
     // one rolled back from.
     Promotion rolledBack = pointer.history().get(1);
     if (rolledBack.runId() != null) {
-      jobs().get(rolledBack.runId()).ifPresent(job -> note(job.beadId(),
+      jobs().get(rolledBack.runId()).ifPresent(job -> new Promoter(jobs(), pointer, beads).note(job.beadId(),
           "Rolled back from production (entry " + restored.id() + "): " + String.join("; ", restored.reasons())));
     }
     Map<String, Object> result = new LinkedHashMap<>();
@@ -296,18 +291,6 @@ public final class ModelsArea implements ToolArea {
       return entries.findAny().isEmpty();
     } catch (java.io.IOException e) {
       return false;
-    }
-  }
-
-  /** A note on a training run's bead; a tracker that fails is logged, never allowed to undo the change made. */
-  private void note(String beadId, String text) {
-    if (beadId == null) {
-      return;
-    }
-    try {
-      beads.update(beadId, BeadUpdate.notes(text));
-    } catch (RuntimeException e) {
-      LOG.warn("could not note on bead {}: {}", beadId, e.getMessage());
     }
   }
 

@@ -163,7 +163,7 @@ public final class Promoter {
   }
 
   /** A note on a training run's bead; a tracker that fails is logged, never allowed to undo the change made. */
-  private void note(String beadId, String text) {
+  void note(String beadId, String text) {
     if (beadId == null) {
       return;
     }

@@ -114,7 +114,7 @@ public final class Pipelines {
 
     List<String> suites = new ArrayList<>();
     settings.path("suites").forEach(suite -> suites.add(suite.asString()));
-    List<String> files = suiteFiles(suites);
+    List<String> files = new ArrayList<>(EvalSuites.of(workspace).files(suites));
     if (settings.path("eval").path("held_out").asBoolean(true) && dataset.counts().eval() > 0) {
       files.add(dataset.path());
     }
@@ -176,16 +176,6 @@ public final class Pipelines {
     dpo.put("dataset", sampled.runDir());
     return queue.submit(new JobSpec("dpo", Json.MAPPER.valueToTree(TrainingConfig.fromJson(dpo)), priority, null,
         List.of(sampled.id()), parent, id), workspace.runsDir());
-  }
-
-  /** Suite names (eval_suites lists them) or files, as files; the B4mad suite when none are named. */
-  private List<String> suiteFiles(List<String> suites) {
-    List<String> files = new ArrayList<>();
-    EvalSuites catalog = new EvalSuites(workspace.evalsDir().resolve("suites"), workspace.allowedRoots());
-    for (String suite : suites.isEmpty() ? List.of("b4mad") : suites) {
-      catalog.resolve(suite).forEach(file -> files.add(file.toString()));
-    }
-    return files;
   }
 
   /** Eval settings as eval_run makes them, greedy unless the pipeline's eval settings say otherwise. */

@@ -14,6 +14,8 @@ import net.b4mad.successor.jobs.JobSpec;
 import net.b4mad.successor.jobs.JobState;
 import net.b4mad.successor.jobs.JobStore;
 import net.b4mad.successor.json.Json;
+import net.b4mad.successor.mcp.ToolCall;
+import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.models.Adapters;
 import net.b4mad.successor.models.ModelRef;
 import net.b4mad.successor.models.ProductionPointer;
@@ -55,11 +57,11 @@ public final class PromoteJobRunner implements JobRunner {
     }
   }
 
+  /** The gate as pipeline_retrain's {@code gate} argument asks for it, read as eval_gate reads its arguments. */
   static PromotionGate gate(JsonNode settings) {
     JsonNode gate = settings.path("gate");
-    return new PromotionGate(gate.path("min_margin").asDouble(PromotionGate.DEFAULT.minMargin()),
-        gate.path("max_regression").asDouble(PromotionGate.DEFAULT.maxRegression()),
-        gate.path("require_significance").asBoolean(false), gate.path("alpha").asDouble(PromotionGate.DEFAULT.alpha()));
+    return PromotionGate.fromArguments(new ToolCall(gate.isObject() ? Json.toMap(gate) : Map.of(),
+        ToolContext.detached(KIND)));
   }
 
   @Override
