@@ -75,10 +75,6 @@ public final class Trainer {
     return totalSteps;
   }
 
-  public int stepsPerEpoch() {
-    return stepsPerEpoch;
-  }
-
   /** Restores the optimizer state of the checkpoint at {@code step} (the adapter was loaded with the model). */
   public void restore(int step) {
     optimizer.load(run.checkpoint(step).resolve(RunDirectory.OPTIMIZER));
