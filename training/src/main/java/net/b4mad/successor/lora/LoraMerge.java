@@ -194,7 +194,7 @@ public final class LoraMerge {
         continue;
       }
       String module = name.substring(0, name.length() - ".weight".length());
-      if (!lora.targetModules().contains(module.substring(module.lastIndexOf('.') + 1))) {
+      if (!lora.targets(module)) {
         continue;
       }
       String aKey = LoraConfig.tensorKey(module, "lora_A");
