@@ -1,6 +1,7 @@
 package net.b4mad.successor.memory;
 
 import java.util.List;
+import net.b4mad.successor.lora.LoraConfig;
 import net.b4mad.successor.qwen3.Qwen3Config;
 import net.b4mad.successor.quant.Nf4Tensor;
 
@@ -124,7 +125,7 @@ public final class MemoryEstimator {
     long parameters = 0;
     long weightBytes = 0;
     long lora = 0;
-    for (String projection : List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")) {
+    for (String projection : LoraConfig.ALL_LINEAR) {
       long in;
       long out;
       long count = 1;
