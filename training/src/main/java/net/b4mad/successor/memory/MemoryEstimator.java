@@ -38,7 +38,7 @@ import net.b4mad.successor.quant.Nf4Tensor;
  * <p>Against published figures (see MemoryEstimatorTest): the QLoRA paper's LLaMA-7B 4-bit base, 5,048 MB, is
  * estimated at 3,866 MB, 23% lower. The paper's figure is a measurement; 3,866 MB is what the bits come to with the
  * embedding and LM head in 16 bits, and PEFT's {@code prepare_model_for_kbit_training}, which the paper's code
- * calls, upcasts those two to fp32 (4,390 MB, 13% lower); the rest is probably the CUDA context. torchtune's
+ * calls, upcasts those two to fp32, which closes part of the gap; the rest is probably the CUDA context. torchtune's
  * Llama-3.1-8B QLoRA on one RTX 4090 peaks at 7.4 GiB (rank 8 on all projections, batch 2, 2,048 packed tokens,
  * activation checkpointing, torch.compile, allocator statistics without the CUDA context); this estimate, less its
  * overhead, is 11.5 GiB. The difference is the loss: torchtune computes cross-entropy in chunks from bf16 logits
