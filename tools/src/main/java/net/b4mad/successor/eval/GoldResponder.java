@@ -5,14 +5,13 @@ import net.b4mad.successor.chat.ChatMessage;
 import net.b4mad.successor.chat.Conversation;
 import net.b4mad.successor.chat.Qwen3ChatTemplate;
 import net.b4mad.successor.chat.RenderedChat;
+import net.b4mad.successor.chat.ToolCallParser;
 
 /**
  * Answers a case with its {@code gold} messages, rendered to the raw text a Qwen3 model would have written for
  * them, so that a suite's reference answers go through the same parser and checks as a model's.
  */
 public final class GoldResponder {
-
-  private static final String IM_END = "<|im_end|>";
 
   private GoldResponder() {}
 
@@ -31,6 +30,6 @@ public final class GoldResponder {
   public static String render(ChatMessage message) {
     RenderedChat rendered = Qwen3ChatTemplate.render(new Conversation(List.of(message), List.of(), false, false));
     String text = rendered.assistantSpans().get(0).of(rendered.text());
-    return text.endsWith(IM_END) ? text.substring(0, text.length() - IM_END.length()) : text;
+    return ToolCallParser.withoutStopToken(text);
   }
 }

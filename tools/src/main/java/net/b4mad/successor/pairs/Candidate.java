@@ -41,19 +41,9 @@ public record Candidate(int index, String text, CaseResult result) {
   public ChatMessage answer() {
     ParsedCompletion parsed = ToolCallParser.parse(text);
     if (parsed.hasErrors()) {
-      return new ChatMessage(ChatMessage.ASSISTANT, withoutStopToken(text), null, List.of());
+      return new ChatMessage(ChatMessage.ASSISTANT, ToolCallParser.withoutStopToken(text), null, List.of());
     }
     return new ChatMessage(ChatMessage.ASSISTANT, parsed.content(),
         parsed.reasoning().isEmpty() ? null : parsed.reasoning(), parsed.toolCalls());
-  }
-
-  private static String withoutStopToken(String completion) {
-    String text = completion;
-    for (String stop : List.of("<|endoftext|>", "<|im_end|>")) {
-      if (text.endsWith(stop)) {
-        text = text.substring(0, text.length() - stop.length());
-      }
-    }
-    return text;
   }
 }

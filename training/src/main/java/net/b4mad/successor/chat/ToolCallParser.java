@@ -102,8 +102,8 @@ public final class ToolCallParser {
     return null;
   }
 
-  /** Decoding may keep the stop token; it is not text the model meant. */
-  private static String withoutStopToken(String completion) {
+  /** The completion without a trailing stop token: decoding may keep it, but it is not text the model meant. */
+  public static String withoutStopToken(String completion) {
     String text = completion;
     for (String stop : List.of("<|endoftext|>", Qwen3ChatTemplate.IM_END)) {
       if (text.endsWith(stop)) {

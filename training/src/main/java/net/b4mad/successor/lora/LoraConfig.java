@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.b4mad.successor.json.Json;
+import net.b4mad.successor.qwen3.Qwen3Model;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -132,8 +133,8 @@ public record LoraConfig(
   /** The checkpoint tensor a fully trained module replaces. */
   public static String checkpointName(String module) {
     return switch (module) {
-      case "embed_tokens" -> "model.embed_tokens.weight";
-      case "lm_head" -> "lm_head.weight";
+      case "embed_tokens" -> Qwen3Model.EMBED_TOKENS;
+      case "lm_head" -> Qwen3Model.LM_HEAD;
       default -> throw new IllegalArgumentException("no fully trained module '" + module + "'; choose from " + SAVABLE);
     };
   }

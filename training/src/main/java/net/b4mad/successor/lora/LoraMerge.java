@@ -119,13 +119,13 @@ public final class LoraMerge {
       }
       // Last, so that an interrupted merge into a new directory leaves nothing a loader would take for a model.
       ObjectNode configJson = (ObjectNode) Json.readTree(configFile);
-      configJson.put("torch_dtype", written == Dtype.BF16 ? "bfloat16" : "float32");
+      configJson.put("torch_dtype", written.torchDtype());
       if (untie) {
         configJson.put("tie_word_embeddings", false);
       }
       if (configJson.has("dtype")) {
         // transformers 4.56 and later write "dtype" instead
-        configJson.put("dtype", written == Dtype.BF16 ? "bfloat16" : "float32");
+        configJson.put("dtype", written.torchDtype());
       }
       byte[] configBytes = (Json.writePretty(configJson) + "\n").getBytes(StandardCharsets.UTF_8);
       files.add(0, writeAtomically(out.resolve("config.json"), configBytes));
@@ -166,15 +166,12 @@ public final class LoraMerge {
   }
 
   private static Dtype weightDtype(String torchDtype, Path configFile) {
-    switch (torchDtype) {
-      case "bfloat16":
-        return Dtype.BF16;
-      case "float32":
-        return Dtype.F32;
-      default:
-        throw new IllegalArgumentException(configFile + " has torch_dtype '" + torchDtype
-            + "', which a merge cannot write; choose bf16 or f32 for the merged weights (--dtype)");
+    Dtype dtype = Dtype.ofTorchDtype(torchDtype);
+    if (dtype == null) {
+      throw new IllegalArgumentException(configFile + " has torch_dtype '" + torchDtype
+          + "', which a merge cannot write; choose bf16 or f32 for the merged weights (--dtype)");
     }
+    return dtype;
   }
 
   /**
@@ -194,7 +191,7 @@ public final class LoraMerge {
         continue;
       }
       String module = name.substring(0, name.length() - ".weight".length());
-      if (!lora.targetModules().contains(module.substring(module.lastIndexOf('.') + 1))) {
+      if (!lora.targets(module)) {
         continue;
       }
       String aKey = LoraConfig.tensorKey(module, "lora_A");

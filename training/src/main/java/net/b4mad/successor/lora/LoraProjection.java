@@ -39,10 +39,6 @@ public final class LoraProjection implements Projection {
     return b;
   }
 
-  public Projection base() {
-    return base;
-  }
-
   @Override
   public NDArray apply(NDArray x) {
     NDArray input = dropout.active() ? Dropout.dropout(x, dropout.rate(), true).singletonOrThrow() : x;

@@ -148,10 +148,6 @@ public final class TrainableLora implements BiFunction<String, Projection, Proje
     }
   }
 
-  public LoraConfig config() {
-    return config;
-  }
-
   public LoraDropout dropout() {
     return dropout;
   }

@@ -1,6 +1,7 @@
 package net.b4mad.successor.memory;
 
 import java.util.List;
+import net.b4mad.successor.lora.LoraConfig;
 import net.b4mad.successor.qwen3.Qwen3Config;
 import net.b4mad.successor.quant.Nf4Tensor;
 
@@ -37,7 +38,7 @@ import net.b4mad.successor.quant.Nf4Tensor;
  * <p>Against published figures (see MemoryEstimatorTest): the QLoRA paper's LLaMA-7B 4-bit base, 5,048 MB, is
  * estimated at 3,866 MB, 23% lower. The paper's figure is a measurement; 3,866 MB is what the bits come to with the
  * embedding and LM head in 16 bits, and PEFT's {@code prepare_model_for_kbit_training}, which the paper's code
- * calls, upcasts those two to fp32 (4,390 MB, 13% lower); the rest is probably the CUDA context. torchtune's
+ * calls, upcasts those two to fp32, which closes part of the gap; the rest is probably the CUDA context. torchtune's
  * Llama-3.1-8B QLoRA on one RTX 4090 peaks at 7.4 GiB (rank 8 on all projections, batch 2, 2,048 packed tokens,
  * activation checkpointing, torch.compile, allocator statistics without the CUDA context); this estimate, less its
  * overhead, is 11.5 GiB. The difference is the loss: torchtune computes cross-entropy in chunks from bf16 logits
@@ -124,7 +125,7 @@ public final class MemoryEstimator {
     long parameters = 0;
     long weightBytes = 0;
     long lora = 0;
-    for (String projection : List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")) {
+    for (String projection : LoraConfig.ALL_LINEAR) {
       long in;
       long out;
       long count = 1;

@@ -36,10 +36,10 @@ public record ModelShape(Qwen3Config config, int experts, int expertsPerToken, i
   public static ModelShape read(Path path) {
     Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
     JsonNode json = Json.readTree(file);
-    if (!json.path("model_type").asString("").equals("qwen3_moe")) {
-      return dense(Qwen3Config.read(file));
-    }
     try {
+      if (!json.path("model_type").asString("").equals("qwen3_moe")) {
+        return dense(Qwen3Config.parse(json));
+      }
       // Everything outside the MLP is a dense Qwen3's, so the dense parser checks it and reads its numbers.
       ObjectNode denseJson = ((ObjectNode) json).deepCopy();
       denseJson.put("model_type", Qwen3Config.MODEL_TYPE);

@@ -17,9 +17,6 @@ public record TrainingSetup(
     int sequenceLength,
     boolean gradientCheckpointing) {
 
-  /** The modules outside the decoder layers that can be trained in full. */
-  public static final List<String> SAVABLE_MODULES = List.of("embed_tokens", "lm_head");
-
   public TrainingSetup {
     targetModules = targetModules.stream().distinct().sorted().toList();
     modulesToSave = modulesToSave.stream().distinct().sorted().toList();
@@ -33,9 +30,9 @@ public record TrainingSetup(
       }
     }
     for (String module : modulesToSave) {
-      if (!SAVABLE_MODULES.contains(module)) {
+      if (!LoraConfig.SAVABLE.contains(module)) {
         throw new IllegalArgumentException(
-            "module to train in full '" + module + "' is not one of " + SAVABLE_MODULES);
+            "module to train in full '" + module + "' is not one of " + LoraConfig.SAVABLE);
       }
     }
     if (batchSize < 1 || sequenceLength < 1) {

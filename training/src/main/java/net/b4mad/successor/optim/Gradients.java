@@ -22,13 +22,15 @@ public final class Gradients {
 
   /** {@code sqrt(sum of squares)} over all gradients, as {@code torch.nn.utils.clip_grad_norm_} measures it. */
   public static double globalNorm(Collection<NDArray> parameters, NDManager manager) {
-    double sum = 0;
     try (NDManager scratch = manager.newSubManager()) {
+      // Summed on the device: reading each tensor's sum back would wait for the device once per tensor.
+      NDArray sum = null;
       for (NDArray p : parameters) {
-        sum += of(p, scratch).square().sum().getFloat();
+        NDArray squares = of(p, scratch).square().sum();
+        sum = sum == null ? squares : sum.add(squares);
       }
+      return sum == null ? 0 : Math.sqrt(sum.getFloat());
     }
-    return Math.sqrt(sum);
   }
 
   /**

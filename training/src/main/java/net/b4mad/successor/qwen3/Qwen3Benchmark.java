@@ -211,7 +211,8 @@ public final class Qwen3Benchmark {
     return median(samples);
   }
 
-  private static double median(double[] samples) {
+  /** The middle sample, or the mean of the middle two (public: TrainingBenchmark reports medians too). */
+  public static double median(double[] samples) {
     double[] sorted = samples.clone();
     java.util.Arrays.sort(sorted);
     int n = sorted.length;

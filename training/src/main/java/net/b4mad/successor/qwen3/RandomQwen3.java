@@ -79,14 +79,11 @@ public final class RandomQwen3 {
   }
 
   private static Dtype weightDtype(String torchDtype) {
-    switch (torchDtype) {
-      case "bfloat16":
-        return Dtype.BF16;
-      case "float32":
-        return Dtype.F32;
-      default:
-        throw new IllegalArgumentException("torch_dtype '" + torchDtype + "': can initialise bfloat16 or float32");
+    Dtype dtype = Dtype.ofTorchDtype(torchDtype);
+    if (dtype == null) {
+      throw new IllegalArgumentException("torch_dtype '" + torchDtype + "': can initialise bfloat16 or float32");
     }
+    return dtype;
   }
 
   /** What transformers derives from the model config when it saves a model it built from one. */

@@ -36,6 +36,27 @@ public enum Dtype {
     return this == F32 || this == BF16 || this == F16;
   }
 
+  /**
+   * The dtype a model config's {@code torch_dtype} names, where it is one this project writes weights in
+   * ({@code bfloat16}, {@code float32}); null for any other, which each caller refuses in its own words.
+   */
+  public static Dtype ofTorchDtype(String torchDtype) {
+    return switch (torchDtype) {
+      case "bfloat16" -> BF16;
+      case "float32" -> F32;
+      default -> null;
+    };
+  }
+
+  /** The reverse of {@link #ofTorchDtype}: the {@code torch_dtype} a config of weights in this dtype states. */
+  public String torchDtype() {
+    return switch (this) {
+      case BF16 -> "bfloat16";
+      case F32 -> "float32";
+      default -> throw new IllegalArgumentException("weights are written as BF16 or F32, not " + this);
+    };
+  }
+
   /** The header's spelling ({@code "BF16"}); an unknown name is an error that names it. */
   public static Dtype parse(String name) {
     for (Dtype dtype : values()) {

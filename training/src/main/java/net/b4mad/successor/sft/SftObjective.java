@@ -82,10 +82,6 @@ public final class SftObjective implements Objective {
     return kept;
   }
 
-  public List<TrainingSequence> trainSequences() {
-    return train;
-  }
-
   @Override
   public int[] trainLengths() {
     return train.stream().mapToInt(TrainingSequence::length).toArray();

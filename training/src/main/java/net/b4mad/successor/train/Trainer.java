@@ -47,6 +47,8 @@ public final class Trainer {
   private final int totalSteps;
   private final LearningRateSchedule schedule;
   private final Collection<NDArray> parameters;
+  private int orderEpoch = -1;
+  private List<int[]> order;
 
   public Trainer(TrainingConfig config, Qwen3Model model, TrainableLora lora, Objective objective, RunDirectory run) {
     this.config = config;
@@ -71,10 +73,6 @@ public final class Trainer {
 
   public int totalSteps() {
     return totalSteps;
-  }
-
-  public int stepsPerEpoch() {
-    return stepsPerEpoch;
   }
 
   /** Restores the optimizer state of the checkpoint at {@code step} (the adapter was loaded with the model). */
@@ -153,7 +151,11 @@ public final class Trainer {
   /** The micro-batches of optimizer step {@code step}: the epoch's order, {@code grad_accum} at a time. */
   List<int[]> microBatches(int step) {
     int epoch = step / stepsPerEpoch;
-    List<int[]> order = LengthGroupedBatches.epoch(lengths, config.batchSize(), config.seed(), epoch);
+    if (epoch != orderEpoch) {
+      // The order depends on the epoch alone: shuffling and sorting every item again for each step is waste.
+      order = LengthGroupedBatches.epoch(lengths, config.batchSize(), config.seed(), epoch);
+      orderEpoch = epoch;
+    }
     int from = (step % stepsPerEpoch) * config.gradAccum();
     return new ArrayList<>(order.subList(from, Math.min(order.size(), from + config.gradAccum())));
   }

@@ -17,6 +17,7 @@ import net.b4mad.successor.lora.TrainableLora;
 import net.b4mad.successor.optim.AdamW;
 import net.b4mad.successor.optim.Gradients;
 import net.b4mad.successor.quant.Nf4Quantiser;
+import net.b4mad.successor.qwen3.Qwen3Benchmark;
 import net.b4mad.successor.qwen3.Qwen3Config;
 import net.b4mad.successor.qwen3.Qwen3Model;
 import net.b4mad.successor.qwen3.RandomQwen3;
@@ -123,16 +124,16 @@ public final class TrainingBenchmark {
         }
       }
       Map<String, Double> figures = new LinkedHashMap<>();
-      double step = median(total);
+      double step = Qwen3Benchmark.median(total);
       figures.put("tokens_per_s", BATCH * SEQUENCE / (step / 1000));
       figures.put("ms_per_step", step);
-      figures.put("ms_forward", median(forward));
-      figures.put("ms_backward", median(backward));
-      figures.put("ms_optimizer", median(update));
+      figures.put("ms_forward", Qwen3Benchmark.median(forward));
+      figures.put("ms_backward", Qwen3Benchmark.median(backward));
+      figures.put("ms_optimizer", Qwen3Benchmark.median(update));
       figures.put("rss_mib_before_load", startRss);
       figures.put("rss_mib_after_load", loaded);
       figures.put("peak_rss_mib", ProcessMemory.peakResidentBytes() / 1048576.0);
-      figures.put("matmul_ceiling_gflop_s", ceiling.flops / median(ceilingSeconds) / 1e9);
+      figures.put("matmul_ceiling_gflop_s", ceiling.flops / Qwen3Benchmark.median(ceilingSeconds) / 1e9);
       if (quantiser != null) {
         figures.put("nf4_bits_per_weight", quantiser.bitsPerWeight());
       }
@@ -232,12 +233,5 @@ public final class TrainingBenchmark {
     figures.put("padding_efficiency.shuffled",
         LengthGroupedBatches.paddingEfficiency(lengths, LengthGroupedBatches.shuffledEpoch(lengths.length, BATCH, 1, 0)));
     return figures;
-  }
-
-  private static double median(double[] samples) {
-    double[] sorted = samples.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

@@ -13,7 +13,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * Everything a training run needs, as one JSON object whose keys are the CLI's flags in snake case
  * ({@code --max-steps} is {@code max_steps}); written to the run directory as {@code config.json}, so a run is
  * self-describing and can be resumed or re-run from that file alone. A null (absent) setting takes the default
- * named beside it; defaults fit a 24 GB GPU with an 8B base under QLoRA.
+ * named beside it. Whether a setting fits a GPU is {@code MemoryEstimator}'s to say ({@code successor
+ * estimate-memory}), before anything is loaded.
  *
  * @param method {@code sft} or {@code dpo}
  * @param model the base model directory (Hugging Face layout)
@@ -24,7 +25,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * @param qlora quantise the base to NF4 (false)
  * @param rank LoRA rank r (16)
  * @param alpha lora_alpha (2 x rank)
- * @param dropout lora_dropout (0, as PEFT and Unsloth default: on the CPU its random masks cost a sixth of a step)
+ * @param dropout lora_dropout (0, as PEFT and Unsloth default; above 0 each step draws a random mask for every
+ *     targeted projection)
  * @param targets projections to adapt (all seven linear ones)
  * @param rslora scale by alpha/sqrt(r) (false)
  * @param modulesToSave train these in full beside the adapter, as PEFT's modules_to_save: {@code embed_tokens},

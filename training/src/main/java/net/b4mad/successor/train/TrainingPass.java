@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.function.IntConsumer;
+import net.b4mad.successor.optim.Gradients;
 import net.b4mad.successor.qwen3.Qwen3Model;
 
 /**
@@ -107,7 +108,7 @@ public final class TrainingPass {
         collector.backward(loss);
       }
     }
-    NDArray outputGradient = gradientIn(top, step);
+    NDArray outputGradient = Gradients.of(top, step);
     for (int i = layers - 1; i >= 0; i--) {
       NDArray x = layerInputs[i];
       try (NDManager scope = step.newSubManager()) {
@@ -122,7 +123,7 @@ public final class TrainingPass {
       }
       outputGradient.close();
       if (i > 0) {
-        outputGradient = gradientIn(x, step);
+        outputGradient = Gradients.of(x, step);
       }
     }
     forwardNanos += forwardEnd - start;
@@ -138,12 +139,5 @@ public final class TrainingPass {
       y.attach(step);
       return y;
     }
-  }
-
-  /** The gradient autograd left on {@code array}, as a plain array in {@code step}. */
-  private static NDArray gradientIn(NDArray array, NDManager step) {
-    NDArray gradient = array.getGradient();
-    gradient.attach(step);
-    return gradient;
   }
 }

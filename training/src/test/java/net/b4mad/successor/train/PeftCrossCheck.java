@@ -1,5 +1,6 @@
 package net.b4mad.successor.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.*;
 import java.util.*;
@@ -52,8 +53,10 @@ public final class PeftCrossCheck {
         TrainingPass pass = new TrainingPass(model, true);
         float loss;
         try (NDManager step = manager.newSubManager()) {
-          loss = pass.backward(step, tokens.tokens(), tokens.padding(),
-              hidden -> tokens.targetLogProbs(model, hidden).sum().neg().div((float) tokens.targetCount()), l -> {});
+          loss = pass.backward(step, tokens.tokens(), tokens.padding(), hidden -> {
+            NDArray total = tokens.targetLogProbs(model, hidden).sum().neg();
+            return total.div(total.getManager().create((float) tokens.targetCount())); // not div(Number): see Qwen3Attention
+          }, l -> {});
         }
         java.put("loss", loss);
         Map<String, float[]> grads = new LinkedHashMap<>();
