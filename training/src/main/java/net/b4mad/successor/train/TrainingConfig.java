@@ -49,7 +49,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * @param saveTotalLimit checkpoints kept, oldest deleted first (3)
  * @param trainOn {@code assistant} (loss on assistant turns only) or {@code all} (assistant)
  * @param gradientCheckpointing recompute each layer's activations in the backward pass instead of keeping
- *     them: a third more compute for a fraction of the memory (true)
+ *     them: one more forward pass per layer for a fraction of the memory, as `successor bench train` measures (true)
  * @param beta DPO's beta (0.1)
  * @param lossType DPO loss: {@code sigmoid} or {@code ipo} (sigmoid)
  */
