@@ -72,7 +72,7 @@ public final class EvalArea implements ToolArea {
             {"type": "object", "properties": {
               "model": {"type": "string", "description": "The base model directory (Hugging Face layout)."},
               "adapter": {"type": "string", "description": "A PEFT adapter directory to apply, e.g. runs/<job>/adapter."},
-              "suites": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Suite names from eval_suites ('b4mad' for all three B4mad suites, 'b4mad/delegation' for one) or suite file paths. Default: b4mad."},
+              "suites": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Suite names from eval_suites ('b4mad' for all three B4mad suites, 'b4mad/delegation' for one), dataset versions ('agent-tools@3f2a9c1b7d4e': the assistant turns of its held-out split become cases), or suite file paths. Default: b4mad."},
               "temperature": {"type": "number", "minimum": 0, "default": 0, "description": "0 is greedy."},
               "top_p": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 1},
               "top_k": {"type": "integer", "minimum": 0, "default": 0},

@@ -18,6 +18,7 @@ import net.b4mad.successor.qwen3.RandomQwen3;
 import net.b4mad.successor.qwen3.TokenizerFiles;
 import net.b4mad.successor.safetensors.SafetensorsWriter;
 import net.b4mad.successor.tokenizer.Qwen3Tokenizer;
+import net.b4mad.successor.workspace.Workspace;
 
 /**
  * {@code successor bench eval}: the B4mad suite answered by a tiny random Qwen3 (hidden 64, 2 layers, the bundled
@@ -32,10 +33,8 @@ public final class EvalBenchmark {
   public static Map<String, Object> run(Path workDir, int maxNewTokens) {
     Path modelDir = workDir.resolve("tiny");
     Path tokenizerDir = workDir.resolve("tokenizer");
-    Path suiteDir = workDir.resolve("suites");
     try (InputStream in = EvalBenchmark.class.getResourceAsStream(TokenCounter.BUNDLED_RESOURCE)) {
       Files.createDirectories(tokenizerDir);
-      Files.createDirectories(suiteDir);
       Files.write(tokenizerDir.resolve(TokenizerFiles.TOKENIZER_JSON), in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot unpack the bundled tokenizer: " + e.getMessage(), e);
@@ -46,8 +45,8 @@ public final class EvalBenchmark {
     RandomQwen3.write(modelDir, config, 5, tokenizer, SafetensorsWriter.DEFAULT_MAX_SHARD_BYTES);
 
     List<EvalSuite> suites = new ArrayList<>();
-    EvalSuites catalog = new EvalSuites(suiteDir, new net.b4mad.successor.workspace.AllowedRoots(suiteDir, List.of(suiteDir)));
-    catalog.files().forEach(file -> suites.add(EvalSettings.load(file)));
+    EvalSuites.of(Workspace.open(workDir.resolve("workspace"), List.of())).files()
+        .forEach(file -> suites.add(EvalSettings.load(file)));
     int[] generated = {0};
     long start;
     EvalReport report;

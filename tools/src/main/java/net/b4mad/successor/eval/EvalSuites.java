@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import net.b4mad.successor.datasets.DatasetStore;
 import net.b4mad.successor.files.AtomicFiles;
 import net.b4mad.successor.files.BundledFiles;
 import net.b4mad.successor.mcp.ToolException;
@@ -28,15 +29,20 @@ public final class EvalSuites {
 
   private final Path root;
   private final AllowedRoots allowedRoots;
+  private final DatasetStore datasets;
 
-  public EvalSuites(Path root, AllowedRoots allowedRoots) {
+  public EvalSuites(Path root, AllowedRoots allowedRoots, DatasetStore datasets) {
     this.root = root;
     this.allowedRoots = allowedRoots;
+    this.datasets = datasets;
   }
 
-  /** The workspace's suites ({@code evals/suites/}), other suite files taken from its allowed roots. */
+  /**
+   * The workspace's suites ({@code evals/suites/}), its dataset versions' held-out splits, other suite files taken
+   * from its allowed roots.
+   */
   public static EvalSuites of(Workspace workspace) {
-    return new EvalSuites(workspace.evalsDir().resolve("suites"), workspace.allowedRoots());
+    return new EvalSuites(workspace.evalsDir().resolve("suites"), workspace.allowedRoots(), new DatasetStore(workspace));
   }
 
   /** Every suite file, after copying the shipped ones in (a changed shipped suite replaces its copy). */
@@ -63,7 +69,10 @@ public final class EvalSuites {
     return relative.replaceFirst("\\.jsonl?$", "");
   }
 
-  /** The files a reference means: a collection, a suite name, or a path to a suite file. */
+  /**
+   * The files a reference means: a collection, a suite name, a dataset version ({@code name@version}: its held-out
+   * split, as {@link EvalSettings#load} reads a version folder), or a path to a suite file or a version folder.
+   */
   public List<Path> resolve(String reference) {
     List<Path> files = files();
     List<Path> matching = files.stream()
@@ -72,12 +81,31 @@ public final class EvalSuites {
     if (!matching.isEmpty()) {
       return matching;
     }
+    if (reference.contains("@") && !reference.contains("/")) {
+      try {
+        return List.of(heldOutOf(datasets.resolve(reference).dir(), reference));
+      } catch (IllegalArgumentException e) {
+        throw new ToolException("suite '" + reference + "' looks like a dataset version, but " + e.getMessage(), e);
+      }
+    }
     Path path = allowedRoots.resolve(reference);
+    if (Files.isDirectory(path)) {
+      return List.of(heldOutOf(path, reference));
+    }
     if (!Files.isRegularFile(path) || !isSuite(path)) {
-      throw new ToolException("suite '" + reference + "' is neither a suite name (eval_suites lists them) nor a"
-          + " .jsonl suite or BFCL .json questions file (" + path + ")");
+      throw new ToolException("suite '" + reference + "' is neither a suite name (eval_suites lists them), a dataset"
+          + " version (name@version), nor a .jsonl suite, BFCL .json questions file or dataset version folder ("
+          + path + ")");
     }
     return List.of(path);
+  }
+
+  private static Path heldOutOf(Path version, String reference) {
+    if (!Files.isRegularFile(version.resolve(DatasetStore.EVAL + ".jsonl"))) {
+      throw new ToolException("suite '" + reference + "' is a folder without a held-out split (" + DatasetStore.EVAL
+          + ".jsonl); build the dataset with an eval fraction above 0, or name a suite file");
+    }
+    return version;
   }
 
   /**
