@@ -2,17 +2,21 @@ package net.b4mad.successor.train;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * The order in which one epoch visits the training items, as micro-batches of similar length: a seeded
- * shuffle, cut into mega-batches of 50 micro-batches, each sorted longest first and cut into micro-batches,
- * with the batch holding the longest item moved to the front so that a run that does not fit memory fails at
- * once (transformers' {@code LengthGroupedSampler} does the same). Padding to the longest item of a batch then
- * wastes little, without packing's cross-example attention masks. The order depends only on the seed and the
- * epoch, so a resumed run sees the same batches.
+ * shuffle, cut into mega-batches of 50 micro-batches, each sorted longest first and cut into micro-batches;
+ * then the micro-batches are shuffled, and the one holding the longest item is moved to the front so that a run
+ * that does not fit memory fails at once. Padding to the longest item of a batch then wastes little, without
+ * packing's cross-example attention masks. transformers' {@code LengthGroupedSampler} leaves each mega-batch
+ * longest first; when the length tells kinds of data apart (long tool-use conversations, short chats), that
+ * trains on one kind for twenty steps and then the other, and at a high learning rate the model swings between
+ * them; shuffled batches mix the kinds as a plain shuffle does. The order depends only on the seed and the epoch,
+ * so a resumed run sees the same batches.
  */
 public final class LengthGroupedBatches {
 
@@ -31,6 +35,10 @@ public final class LengthGroupedBatches {
       for (int b = 0; b < chunk.length; b += batchSize) {
         batches.add(Arrays.stream(chunk, b, Math.min(chunk.length, b + batchSize)).mapToInt(Integer::intValue).toArray());
       }
+    }
+    SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch + 1);
+    for (int i = batches.size() - 1; i > 0; i--) {
+      Collections.swap(batches, i, random.nextInt(i + 1));
     }
     int longest = 0;
     for (int b = 1; b < batches.size(); b++) {
