@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import net.b4mad.successor.json.Json;
+import net.b4mad.successor.lora.LoraConfig;
 import net.b4mad.successor.memory.MemoryEstimate;
 import net.b4mad.successor.memory.MemoryEstimator;
 import net.b4mad.successor.memory.ModelShape;
@@ -47,16 +48,18 @@ final class EstimateMemoryCommand implements Callable<Integer> {
   @Option(
       names = "--targets",
       split = ",",
-      defaultValue = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj",
       paramLabel = "MODULE",
-      description = "Projections with adapters (default: all seven, ${DEFAULT-VALUE}).")
+      description = "Projections with adapters (default: all seven, q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,"
+          + "down_proj, less those in --modules-to-save).")
   List<String> targets;
 
   @Option(
       names = "--modules-to-save",
       split = ",",
       paramLabel = "MODULE",
-      description = "Modules trained in full, as PEFT's modules_to_save: embed_tokens, lm_head (default: none).")
+      description = "Modules trained in full, as PEFT's modules_to_save: embed_tokens, lm_head, projections, norms"
+          + " (norm: all of them); all of embed_tokens,lm_head,q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,"
+          + "down_proj,norm is a full fine-tune (default: none).")
   List<String> modulesToSave;
 
   @Option(names = "--batch-size", defaultValue = "1", description = "Micro batch size, as train's --batch-size (default: ${DEFAULT-VALUE}).")
@@ -84,9 +87,10 @@ final class EstimateMemoryCommand implements Callable<Integer> {
     if (!(gpuGib > 0)) {
       throw new ParameterException(spec.commandLine(), "--gpu-gib must be positive, got " + gpuGib);
     }
-    TrainingSetup setup =
-        new TrainingSetup(qlora, rank, targets, modulesToSave == null ? List.of() : modulesToSave, batch, seqLen,
-            gradientCheckpointing);
+    List<String> saved = modulesToSave == null ? List.of() : modulesToSave;
+    List<String> adapted = targets != null ? targets
+        : LoraConfig.ALL_LINEAR.stream().filter(target -> !saved.contains(target)).toList();
+    TrainingSetup setup = new TrainingSetup(qlora, rank, adapted, saved, batch, seqLen, gradientCheckpointing);
     ModelShape shape = ModelShape.read(model);
     MemoryEstimate estimate = MemoryEstimator.estimate(shape, setup, Math.round(gpuGib * (1L << 30)));
     Map<String, Object> report = new LinkedHashMap<>();

@@ -58,7 +58,9 @@ final class TrainingOptions {
   List<String> targets;
 
   @Option(names = "--modules-to-save", split = ",", paramLabel = "MODULE",
-      description = "Train these in full beside the adapter (PEFT's modules_to_save): embed_tokens,lm_head. Default: none.")
+      description = "Train these in full beside the adapter (PEFT's modules_to_save): embed_tokens, lm_head,"
+          + " projections (no longer LoRA targets), norms (norm: all of them); all of embed_tokens,lm_head,q_proj,"
+          + "k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj,norm is a full fine-tune. Default: none.")
   List<String> modulesToSave;
 
   @Option(names = "--rslora", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",

@@ -90,14 +90,13 @@ public final class LoraAdapter implements AutoCloseable {
 
   /** A module the adapter trained in full replaces the base's tensor; anything else passes unchanged. */
   public NDArray saved(String name, NDArray loaded, NDManager manager) {
-    String module = config.savedModuleOf(name);
-    if (module == null) {
+    if (!config.saves(name)) {
       return loaded;
     }
-    String key = LoraConfig.savedKey(module);
+    String key = LoraConfig.savedKey(name);
     if (!weights.contains(key)) {
-      throw new IllegalArgumentException(
-          weights.path() + " lacks " + key + ", although adapter_config.json lists " + module + " in modules_to_save");
+      throw new IllegalArgumentException(weights.path() + " lacks " + key + ", although adapter_config.json's"
+          + " modules_to_save " + config.modulesToSave() + " take " + name);
     }
     if (!weights.info(key).shape().equals(java.util.Arrays.stream(loaded.getShape().getShape()).boxed().toList())) {
       throw new IllegalArgumentException(weights.path() + ": " + key + " has shape " + weights.info(key).shape()

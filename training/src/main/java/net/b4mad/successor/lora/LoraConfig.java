@@ -6,14 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.b4mad.successor.json.Json;
-import net.b4mad.successor.qwen3.Qwen3Model;
 import tools.jackson.databind.JsonNode;
 
 /**
  * PEFT's {@code adapter_config.json} for a LoRA adapter on a causal LM. Scale is {@code alpha / r}, or
- * {@code alpha / sqrt(r)} with rsLoRA. {@code modulesToSave} are trained in full beside the low-rank updates:
- * the input embedding ({@code embed_tokens}) and the LM head ({@code lm_head}). Variants whose arithmetic this
- * implementation does not do (DoRA, bias training) are refused by name.
+ * {@code alpha / sqrt(r)} with rsLoRA. {@code modulesToSave} are trained in full beside the low-rank updates: the
+ * input embedding ({@code embed_tokens}), the LM head ({@code lm_head}), projections that LoRA does not target, and
+ * norms; as in PEFT, a name means every module whose path ends with it ({@code norm}: all of them, {@code q_norm}:
+ * the attention's query norms), and with every module saved the adapter is a full fine-tune. Variants whose
+ * arithmetic this implementation does not do (DoRA, bias training) are refused by name.
  */
 public record LoraConfig(
     int r,
@@ -30,8 +31,13 @@ public record LoraConfig(
   public static final List<String> ALL_LINEAR =
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
 
-  /** The modules outside the decoder layers that can be trained in full. */
-  public static final List<String> SAVABLE = List.of("embed_tokens", "lm_head");
+  /** The modules that can be trained in full: the embedding, the head, the projections and the norms. */
+  public static final List<String> SAVABLE = List.of("embed_tokens", "lm_head", "q_proj", "k_proj", "v_proj", "o_proj",
+      "gate_proj", "up_proj", "down_proj", "q_norm", "k_norm", "input_layernorm", "post_attention_layernorm", "norm");
+
+  /** Every module of a Qwen3 model: {@code modules_to_save} for a full fine-tune. */
+  public static final List<String> EVERY_MODULE = List.of("embed_tokens", "lm_head", "q_proj", "k_proj", "v_proj",
+      "o_proj", "gate_proj", "up_proj", "down_proj", "norm");
 
   public LoraConfig {
     if (r < 1) {
@@ -51,6 +57,13 @@ public record LoraConfig(
         throw new IllegalArgumentException(
             "module to save '" + module + "' cannot be trained in full; choose from " + SAVABLE);
       }
+      if (targetModules.contains(module)) {
+        throw new IllegalArgumentException("'" + module + "' is both a LoRA target and trained in full"
+            + " (modules_to_save); leave it out of one of them");
+      }
+    }
+    if (targetModules.isEmpty() && modulesToSave.isEmpty()) {
+      throw new IllegalArgumentException("an adapter must target at least one projection or train a module in full");
     }
   }
 
@@ -122,31 +135,26 @@ public record LoraConfig(
   }
 
   /**
-   * PEFT's key for a fully trained module as its adapter file holds it (PEFT drops {@code modules_to_save.default}
-   * from the wrapper's name): {@code base_model.model.model.embed_tokens.weight},
-   * {@code base_model.model.lm_head.weight}.
+   * PEFT's key for the tensor of a fully trained module as its adapter file holds it (PEFT drops
+   * {@code modules_to_save.default} from the wrapper's name), given the checkpoint name it replaces:
+   * {@code base_model.model.model.embed_tokens.weight}, {@code base_model.model.lm_head.weight}.
    */
-  public static String savedKey(String module) {
-    return "base_model.model." + checkpointName(module);
+  public static String savedKey(String checkpointName) {
+    return "base_model.model." + checkpointName;
   }
 
-  /** The checkpoint tensor a fully trained module replaces. */
-  public static String checkpointName(String module) {
-    return switch (module) {
-      case "embed_tokens" -> Qwen3Model.EMBED_TOKENS;
-      case "lm_head" -> Qwen3Model.LM_HEAD;
-      default -> throw new IllegalArgumentException("no fully trained module '" + module + "'; choose from " + SAVABLE);
-    };
+  /**
+   * Whether the checkpoint tensor {@code name} (e.g. {@code model.layers.0.self_attn.q_norm.weight}) belongs to a
+   * module trained in full: one whose path ends with a name in {@code modules_to_save}, as PEFT matches them.
+   */
+  public boolean saves(String name) {
+    return saves(modulesToSave, name);
   }
 
-  /** The saved module whose checkpoint tensor is {@code name}, or null. */
-  public String savedModuleOf(String name) {
-    for (String module : modulesToSave) {
-      if (checkpointName(module).equals(name)) {
-        return module;
-      }
-    }
-    return null;
+  /** Whether {@code modulesToSave} take the module or checkpoint tensor {@code name}, as {@link #saves(String)}. */
+  public static boolean saves(List<String> modulesToSave, String name) {
+    String path = name.endsWith(".weight") ? name.substring(0, name.length() - ".weight".length()) : name;
+    return modulesToSave.stream().anyMatch(path::endsWith);
   }
 
   /** PEFT's key for one LoRA matrix: {@code base_model.model.<module>.lora_A.weight}. */

@@ -83,10 +83,10 @@ public final class LoraMerge {
       for (String name : base.names()) {
         TensorInfo info = base.info(name);
         Delta delta = deltas.get(name);
-        String saved = lora.savedModuleOf(name);
+        boolean saved = lora.saves(name);
         tensors.add(new SafetensorsWriter.Tensor(name, written, info.shape(), (start, chunk, count) -> {
-          if (saved != null) {
-            adapter.readFloats(LoraConfig.savedKey(saved), start, count, FloatBuffer.wrap(chunk, 0, count));
+          if (saved) {
+            adapter.readFloats(LoraConfig.savedKey(name), start, count, FloatBuffer.wrap(chunk, 0, count));
           } else {
             base.readFloats(name, start, count, FloatBuffer.wrap(chunk, 0, count));
           }
@@ -98,14 +98,15 @@ public final class LoraMerge {
       }
       // A tied base whose embedding or head was trained apart (PEFT copies one of them) is no longer tied: the
       // merged model gets a head of its own, the trained copy or the base's embedding.
-      boolean untie = config.tieWordEmbeddings() && !lora.modulesToSave().isEmpty();
+      boolean untie = config.tieWordEmbeddings() && (lora.saves(Qwen3Model.EMBED_TOKENS) || lora.saves(Qwen3Model.LM_HEAD));
       if (untie) {
         TensorInfo embedding = base.info(Qwen3Model.EMBED_TOKENS);
-        boolean headTrained = lora.modulesToSave().contains("lm_head");
+        boolean headTrained = lora.saves(Qwen3Model.LM_HEAD);
         tensors.add(new SafetensorsWriter.Tensor(Qwen3Model.LM_HEAD, written, embedding.shape(),
             (start, chunk, count) -> {
               if (headTrained) {
-                adapter.readFloats(LoraConfig.savedKey("lm_head"), start, count, FloatBuffer.wrap(chunk, 0, count));
+                adapter.readFloats(LoraConfig.savedKey(Qwen3Model.LM_HEAD), start, count,
+                    FloatBuffer.wrap(chunk, 0, count));
               } else {
                 base.readFloats(Qwen3Model.EMBED_TOKENS, start, count, FloatBuffer.wrap(chunk, 0, count));
               }
@@ -216,14 +217,17 @@ public final class LoraMerge {
       used.add(bKey);
       deltas.put(name, new Delta(adapter, aKey, bKey, (int) weight[0], (int) weight[1], lora.r(), (float) lora.scale()));
     }
-    for (String module : lora.modulesToSave()) {
-      String key = LoraConfig.savedKey(module);
-      String replaced = LoraConfig.checkpointName(module);
-      // A tied base has no lm_head tensor: its head is the embedding.
-      String baseName = base.contains(replaced) ? replaced : Qwen3Model.EMBED_TOKENS;
+    List<String> replaced = new ArrayList<>(base.names());
+    if (!base.contains(Qwen3Model.LM_HEAD)) {
+      replaced.add(Qwen3Model.LM_HEAD); // a tied base has no lm_head tensor: its head is the embedding
+    }
+    replaced.removeIf(name -> !lora.saves(name));
+    for (String name : replaced) {
+      String key = LoraConfig.savedKey(name);
+      String baseName = base.contains(name) ? name : Qwen3Model.EMBED_TOKENS;
       if (!adapter.contains(key)) {
-        throw new IllegalArgumentException(adapter.path() + " lacks " + key + ", although adapter_config.json lists "
-            + module + " in modules_to_save");
+        throw new IllegalArgumentException(adapter.path() + " lacks " + key + ", although adapter_config.json's"
+            + " modules_to_save " + lora.modulesToSave() + " take " + name);
       }
       if (!adapter.info(key).shape().equals(base.info(baseName).shape())) {
         throw new IllegalArgumentException("the adapter's " + key + " has shape " + adapter.info(key).shape()

@@ -25,7 +25,7 @@ import net.b4mad.successor.safetensors.SafetensorsWriter;
  * {@link LoraProjection} on every targeted module, and the adapter's parameters under PEFT's key names. A fresh
  * adapter has A Kaiming-uniform ({@code a = sqrt(5)}, as PEFT's {@code reset_lora_parameters}, i.e. uniform in
  * {@code ±1/sqrt(in)}) and B zero, so it leaves the model's outputs unchanged until the first update. Modules
- * trained in full ({@code modules_to_save}: the embedding, the LM head) start as copies of the base's tensors, via
+ * trained in full ({@code modules_to_save}) start as copies of the base's tensors, via
  * {@link #fullTensor}. Weights are float32 whatever the base holds.
  */
 public final class TrainableLora implements BiFunction<String, Projection, Projection> {
@@ -74,16 +74,15 @@ public final class TrainableLora implements BiFunction<String, Projection, Proje
    * base's values (or from the adapter being continued), under PEFT's key; other tensors pass unchanged.
    */
   public NDArray fullTensor(String name, NDArray loaded) {
-    String module = config.savedModuleOf(name);
-    if (module == null) {
+    if (!config.saves(name)) {
       return loaded;
     }
-    String key = LoraConfig.savedKey(module);
+    String key = LoraConfig.savedKey(name);
     NDArray copy;
     if (initial != null) {
       if (!initial.contains(key)) {
         throw new IllegalArgumentException(initial.path() + " has no " + key + " although the adapter trains "
-            + module + " in full; continue with the modules_to_save it was saved with");
+            + name + " in full; continue with the modules_to_save it was saved with (" + config.modulesToSave() + ")");
       }
       if (!initial.info(key).shape().equals(java.util.Arrays.stream(loaded.getShape().getShape()).boxed().toList())) {
         throw new IllegalArgumentException(initial.path() + ": " + key + " has shape " + initial.info(key).shape()

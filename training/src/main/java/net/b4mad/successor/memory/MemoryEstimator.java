@@ -82,9 +82,11 @@ public final class MemoryEstimator {
     long baseWeights =
         denseLayers * dense.weightBytes + model.sparseLayers() * sparse.weightBytes + HALF * (embeddings + hidden);
     // A tied LM head is the embedding: training either trains the one matrix.
-    int savedMatrices = config.tieWordEmbeddings() ? Math.min(1, setup.modulesToSave().size()) : setup.modulesToSave().size();
+    boolean embedding = setup.saves("embed_tokens");
+    boolean head = setup.saves("lm_head");
+    int savedMatrices = config.tieWordEmbeddings() ? (embedding || head ? 1 : 0) : (embedding ? 1 : 0) + (head ? 1 : 0);
     long trainable = denseLayers * dense.loraParameters + model.sparseLayers() * sparse.loraParameters
-        + savedMatrices * vocab * hidden;
+        + savedMatrices * vocab * hidden + (setup.saves("model.norm") ? hidden : 0);
 
     long tokens = (long) setup.batchSize() * setup.sequenceLength();
     long activations;
@@ -111,7 +113,10 @@ public final class MemoryEstimator {
         gpuBytes);
   }
 
-  /** One decoder layer's parameters, their bytes, its LoRA parameters, and its saved activations per token. */
+  /**
+   * One decoder layer's parameters, their bytes, its trainable parameters (LoRA's and the modules trained in full),
+   * and its saved activations per token.
+   */
   private record Layer(long parameters, long weightBytes, long loraParameters, long activationBytesPerToken) {}
 
   private static Layer layer(ModelShape model, TrainingSetup setup, boolean sparse) {
@@ -140,6 +145,8 @@ public final class MemoryEstimator {
       weightBytes += count * linearBytes(in * out, setup.qlora());
       if (setup.targetModules().contains(projection)) {
         lora += count * setup.rank() * (in + out);
+      } else if (setup.saves(projection)) {
+        lora += count * in * out;
       }
     }
     if (sparse) {
@@ -150,6 +157,8 @@ public final class MemoryEstimator {
     long norms = 2 * hidden + 2L * config.headDim();
     parameters += norms;
     weightBytes += HALF * norms;
+    lora += (setup.saves("input_layernorm") ? hidden : 0) + (setup.saves("post_attention_layernorm") ? hidden : 0)
+        + (setup.saves("q_norm") ? config.headDim() : 0) + (setup.saves("k_norm") ? config.headDim() : 0);
 
     long attention = 6 * hidden + HALF * (4 * query + 4 * keyValue);
     long mlp = sparse

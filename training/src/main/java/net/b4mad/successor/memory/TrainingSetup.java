@@ -35,10 +35,20 @@ public record TrainingSetup(
             "module to train in full '" + module + "' is not one of " + LoraConfig.SAVABLE);
       }
     }
+    for (String module : targetModules) {
+      if (modulesToSave.contains(module)) {
+        throw new IllegalArgumentException("'" + module + "' is both a LoRA target and trained in full");
+      }
+    }
     if (batchSize < 1 || sequenceLength < 1) {
       throw new IllegalArgumentException(
           "batch size and sequence length must be positive, got " + batchSize + " and " + sequenceLength);
     }
+  }
+
+  /** Whether the module {@code name} (a path or its last part) is trained in full, as PEFT matches names. */
+  public boolean saves(String name) {
+    return LoraConfig.saves(modulesToSave, name);
   }
 
   /** The setup of a training run; a DPO micro-batch holds two sequences (chosen and rejected) per pair. */

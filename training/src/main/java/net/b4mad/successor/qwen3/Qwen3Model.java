@@ -70,9 +70,8 @@ public final class Qwen3Model implements AutoCloseable {
    * Loads a model directory; the model owns {@code manager} and closes it.
    *
    * @param projections may replace each projection as it is built (LoRA, quantised weights), given its module name
-   * @param tensors may replace the input embedding ({@code model.embed_tokens.weight}) and the LM head's weight
-   *     ({@code lm_head.weight}; the embedding when tied), given the name and the loaded array: fully trained
-   *     copies of them, as PEFT's {@code modules_to_save}
+   * @param tensors may replace any weight, given its checkpoint name and the loaded array (the LM head's as
+   *     {@code lm_head.weight}, the embedding when tied): fully trained copies, as PEFT's {@code modules_to_save}
    */
   public static Qwen3Model load(Path dir, NDManager manager, BiFunction<String, Projection, Projection> projections,
       BiFunction<String, NDArray, NDArray> tensors) {
@@ -100,8 +99,16 @@ public final class Qwen3Model implements AutoCloseable {
       BiFunction<String, Projection, Projection> projections,
       BiFunction<String, NDArray, NDArray> tensors) {
     double eps = config.rmsNormEps();
+    Function<String, NDArray> weight = name -> {
+      NDArray loaded = weights.apply(name);
+      NDArray replaced = tensors.apply(name, loaded);
+      if (replaced != loaded) {
+        loaded.close();
+      }
+      return replaced;
+    };
     BiFunction<String, String, Projection> projection =
-        (layer, name) -> projections.apply(layer + name, new DenseProjection(weights.apply(layer + name + ".weight")));
+        (layer, name) -> projections.apply(layer + name, new DenseProjection(weight.apply(layer + name + ".weight")));
     List<Qwen3DecoderLayer> layers = new ArrayList<>();
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       String p = "model.layers." + i + ".";
@@ -112,8 +119,8 @@ public final class Qwen3Model implements AutoCloseable {
               projection.apply(p, "self_attn.k_proj"),
               projection.apply(p, "self_attn.v_proj"),
               projection.apply(p, "self_attn.o_proj"),
-              new RmsNorm(weights.apply(p + "self_attn.q_norm.weight"), eps),
-              new RmsNorm(weights.apply(p + "self_attn.k_norm.weight"), eps));
+              new RmsNorm(weight.apply(p + "self_attn.q_norm.weight"), eps),
+              new RmsNorm(weight.apply(p + "self_attn.k_norm.weight"), eps));
       Qwen3Mlp mlp =
           new Qwen3Mlp(
               projection.apply(p, "mlp.gate_proj"),
@@ -123,8 +130,8 @@ public final class Qwen3Model implements AutoCloseable {
           new Qwen3DecoderLayer(
               attention,
               mlp,
-              new RmsNorm(weights.apply(p + "input_layernorm.weight"), eps),
-              new RmsNorm(weights.apply(p + "post_attention_layernorm.weight"), eps)));
+              new RmsNorm(weight.apply(p + "input_layernorm.weight"), eps),
+              new RmsNorm(weight.apply(p + "post_attention_layernorm.weight"), eps)));
     }
     NDArray embed = weights.apply(EMBED_TOKENS);
     NDArray loadedHead = config.tieWordEmbeddings() ? embed : weights.apply(LM_HEAD);
@@ -137,7 +144,7 @@ public final class Qwen3Model implements AutoCloseable {
     if (input != embed && head != embed) {
       embed.close();
     }
-    return new Qwen3Model(config, manager, input, layers, new RmsNorm(weights.apply("model.norm.weight"), eps),
+    return new Qwen3Model(config, manager, input, layers, new RmsNorm(weight.apply("model.norm.weight"), eps),
         new DenseProjection(head));
   }
 

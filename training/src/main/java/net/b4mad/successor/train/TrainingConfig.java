@@ -27,11 +27,12 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * @param alpha lora_alpha (2 x rank)
  * @param dropout lora_dropout (0, as PEFT and Unsloth default; above 0 each step draws a random mask for every
  *     targeted projection)
- * @param targets projections to adapt (all seven linear ones)
+ * @param targets projections to adapt (all seven linear ones, less those in {@code modulesToSave})
  * @param rslora scale by alpha/sqrt(r) (false)
- * @param modulesToSave train these in full beside the adapter, as PEFT's modules_to_save: {@code embed_tokens},
- *     {@code lm_head} (none); needed when the base must learn new tokens, and costly: the full tensors, their
- *     gradients and optimizer state in float32
+ * @param modulesToSave train these in full beside the adapter, as PEFT's modules_to_save (none): {@code embed_tokens}
+ *     and {@code lm_head} when the base must learn new tokens, projections and norms by name ({@code norm} is every
+ *     norm); {@link LoraConfig#EVERY_MODULE} is a full fine-tune. Costly: the full tensors, their gradients and
+ *     optimizer state in float32
  * @param lr peak learning rate (2e-4 for SFT, 5e-6 for DPO)
  * @param epochs passes over the training data (1)
  * @param maxSteps optimizer steps; overrides epochs when set
@@ -100,16 +101,27 @@ public record TrainingConfig(
     require(alpha > 0, "alpha must be positive, got " + alpha);
     dropout = dropout == null ? 0.0 : dropout;
     require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
-    targets = targets == null || targets.isEmpty() ? LoraConfig.ALL_LINEAR : List.copyOf(targets);
-    for (String target : targets) {
-      require(LoraConfig.ALL_LINEAR.contains(target),
-          "target '" + target + "' is not a Qwen3 projection; choose from " + LoraConfig.ALL_LINEAR);
-    }
     rslora = rslora != null && rslora;
     modulesToSave = modulesToSave == null ? List.of() : List.copyOf(modulesToSave);
     for (String module : modulesToSave) {
       require(LoraConfig.SAVABLE.contains(module),
           "modules_to_save: '" + module + "' cannot be trained in full; choose from " + LoraConfig.SAVABLE);
+      require(!qlora || !LoraConfig.ALL_LINEAR.contains(module),
+          "modules_to_save: '" + module + "' cannot be trained in full under QLoRA, which quantises the projections"
+              + " to NF4; train it with LoRA, or turn qlora off");
+    }
+    if (targets == null || targets.isEmpty()) {
+      // The default is LoRA on every projection not trained in full: with all of them saved, a full fine-tune.
+      List<String> saved = modulesToSave;
+      targets = LoraConfig.ALL_LINEAR.stream().filter(target -> !saved.contains(target)).toList();
+    } else {
+      targets = List.copyOf(targets);
+    }
+    for (String target : targets) {
+      require(LoraConfig.ALL_LINEAR.contains(target),
+          "target '" + target + "' is not a Qwen3 projection; choose from " + LoraConfig.ALL_LINEAR);
+      require(!modulesToSave.contains(target), "'" + target + "' is both a target and in modules_to_save;"
+          + " leave it out of one of them");
     }
     lr = lr == null ? (method.equals("dpo") ? 5e-6 : 2e-4) : lr;
     require(lr > 0 && lr < 1, "lr must be in (0, 1), got " + lr);

@@ -140,4 +140,61 @@ class TrainableLoraTest {
       assertArrayEquals(trained, folded.score(TOKENS), 1e-4);
     }
   }
+
+  /**
+   * A full fine-tune: every module in modules_to_save and no LoRA target. Every checkpoint tensor (the tied head as
+   * a copy of its own) becomes trainable and gets a gradient, and the adapter saves, reloads and merges to the
+   * model it trained.
+   */
+  @Test
+  void everyModuleSavedIsAFullFineTune() throws Exception {
+    LoraConfig config = new LoraConfig(8, 16, 0, List.of(), false, null, LoraConfig.EVERY_MODULE);
+    Path dir = tmp.resolve("full");
+    double[] trained;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      TrainableLora lora = TrainableLora.fresh(config, 1, manager);
+      try (Qwen3Model model = Qwen3Model.load(BASE, manager, lora, lora::fullTensor)) {
+        java.util.Map<String, List<Long>> shapes = net.b4mad.successor.qwen3.Qwen3Layout.tensorShapes(model.config());
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        shapes.keySet().forEach(name -> expected.add(LoraConfig.savedKey(name)));
+        expected.add(LoraConfig.savedKey(Qwen3Model.LM_HEAD));
+        assertEquals(expected, new java.util.TreeSet<>(lora.parameters().keySet()));
+        try (NDManager step = manager.newSubManager();
+            ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+          collector.backward(model.forward(step, new int[][] {TOKENS}, null, null).logSoftmax(-1).get(0, 3, 17).neg());
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+          lora.parameters().forEach((key, parameter) -> assertTrue(
+              net.b4mad.successor.optim.Gradients.of(parameter, scratch).abs().sum().getFloat() > 0, key + " learns"));
+        }
+        for (NDArray parameter : lora.parameters().values()) {
+          parameter.set(parameter.add(manager.randomNormal(0, 0.02f, parameter.getShape(), parameter.getDataType()))
+              .toFloatArray());
+        }
+        trained = model.score(TOKENS);
+        lora.saveAtomically(dir);
+      }
+    }
+    try (Qwen3Model loaded = LoraAdapter.loadModel(BASE, dir)) {
+      assertArrayEquals(trained, loaded.score(TOKENS), 1e-6);
+    }
+    Path merged = tmp.resolve("merged-full");
+    LoraMerge.merge(BASE, dir, merged, net.b4mad.successor.safetensors.Dtype.F32, false,
+        net.b4mad.successor.safetensors.SafetensorsWriter.DEFAULT_MAX_SHARD_BYTES);
+    try (Qwen3Model folded = Qwen3Model.load(merged)) {
+      assertArrayEquals(trained, folded.score(TOKENS), 1e-4);
+    }
+  }
+
+  @Test
+  void aModuleIsEitherALoraTargetOrTrainedInFull() {
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+        () -> new LoraConfig(8, 16, 0, List.of("q_proj"), false, null, List.of("q_proj")));
+    assertTrue(both.getMessage().contains("both a LoRA target and trained in full"), both.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new LoraConfig(8, 16, 0, List.of(), false, null, List.of()));
+    LoraConfig norms = new LoraConfig(8, 16, 0, List.of("q_proj"), false, null, List.of("norm"));
+    assertTrue(norms.saves("model.norm.weight") && norms.saves("model.layers.1.self_attn.k_norm.weight")
+        && norms.saves("model.layers.0.post_attention_layernorm.weight"), "PEFT matches names as path suffixes");
+    assertTrue(!norms.saves("model.layers.0.self_attn.q_proj.weight") && !norms.saves(Qwen3Model.EMBED_TOKENS));
+  }
 }

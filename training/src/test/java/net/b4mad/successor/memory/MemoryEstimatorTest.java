@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import net.b4mad.successor.fixtures.SharedFixtures;
+import net.b4mad.successor.lora.LoraConfig;
 import net.b4mad.successor.qwen3.Qwen3Config;
 import net.b4mad.successor.qwen3.Qwen3Layout;
 import org.junit.jupiter.api.Test;
@@ -138,13 +139,27 @@ class MemoryEstimatorTest {
   }
 
   @Test
+  void aFullFineTuneTrainsEveryParameter() {
+    ModelShape qwen3_8b = qwen3("Qwen3-8B");
+    TrainingSetup full = new TrainingSetup(false, 16, List.of(), LoraConfig.EVERY_MODULE, 1, 512, true);
+
+    MemoryEstimate estimate = MemoryEstimator.estimate(qwen3_8b, full, GPU);
+
+    assertEquals(Qwen3Layout.parameterCount(qwen3_8b.config()), estimate.trainableParameters());
+    assertEquals(estimate.baseParameters(), estimate.trainableParameters());
+  }
+
+  @Test
   void badSetupsAndConfigsAreRefusedWithTheFix() {
     IllegalArgumentException target = assertThrows(IllegalArgumentException.class,
         () -> new TrainingSetup(true, 8, List.of("qkv_proj"), List.of(), 1, 1, true));
     assertTrue(target.getMessage().contains("choose from"), target.getMessage());
     IllegalArgumentException saved = assertThrows(IllegalArgumentException.class,
-        () -> new TrainingSetup(true, 8, List.of(), List.of("norm"), 1, 1, true));
-    assertTrue(saved.getMessage().contains("[embed_tokens, lm_head]"), saved.getMessage());
+        () -> new TrainingSetup(true, 8, List.of(), List.of("rotary_emb"), 1, 1, true));
+    assertTrue(saved.getMessage().contains("[embed_tokens, lm_head, q_proj"), saved.getMessage());
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+        () -> new TrainingSetup(false, 8, List.of("q_proj"), List.of("q_proj"), 1, 1, true));
+    assertTrue(both.getMessage().contains("both a LoRA target and trained in full"), both.getMessage());
     Path tiny = SharedFixtures.resolve("qwen3-tiny/untied-f32");
     assertEquals(48, ModelShape.read(tiny).config().hiddenSize(), "a model directory is read through its config.json");
   }
