@@ -16,7 +16,8 @@ import net.b4mad.successor.safetensors.SafetensorsWriter;
  * AdamW with decoupled weight decay, step for step what {@code torch.optim.AdamW} (not amsgrad, not fused)
  * computes: {@code p *= 1 - lr*wd; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2;
  * p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}. Its own rather than DJL's so that the moments can be
- * saved in a checkpoint and restored bit for bit.
+ * saved in a checkpoint and restored bit for bit. Weight decay skips vectors (the norms' gains), as transformers'
+ * Trainer leaves norms and biases out of its decayed parameters: decay pulls a gain towards zero, not towards one.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -76,7 +77,7 @@ public final class AdamW implements AutoCloseable {
         NDArray denominator = scratchResult(v.sqrt(), scratch).divi((float) correction2Sqrt)
             .addi((float) settings.epsilon());
         NDArray update = scratchResult(m.div(denominator), scratch).muli(stepSize);
-        if (decay != 1f) {
+        if (decay != 1f && p.getShape().dimension() > 1) {
           p.muli(decay);
         }
         p.subi(update);

@@ -26,6 +26,10 @@ class AdamWTest {
   }
 
   private static double[] reference(int steps, double lr) {
+    return reference(steps, lr, SETTINGS.weightDecay());
+  }
+
+  private static double[] reference(int steps, double lr, double weightDecay) {
     double[] w = new double[START.length];
     double[] m = new double[w.length];
     double[] v = new double[w.length];
@@ -35,7 +39,7 @@ class AdamWTest {
     for (int t = 1; t <= steps; t++) {
       for (int i = 0; i < w.length; i++) {
         double g = 3 * w[i] * w[i];
-        w[i] *= 1 - lr * SETTINGS.weightDecay();
+        w[i] *= 1 - lr * weightDecay;
         m[i] = 0.9 * m[i] + 0.1 * g;
         v[i] = 0.999 * v[i] + 0.001 * g * g;
         double mHat = m[i] / (1 - Math.pow(0.9, t));
@@ -49,7 +53,7 @@ class AdamWTest {
   @Test
   void stepsAsTorchAdamWDoes() {
     try (NDManager manager = NDManager.newBaseManager()) {
-      NDArray w = manager.create(START);
+      NDArray w = manager.create(START, new ai.djl.ndarray.types.Shape(2, 2));
       w.setRequiresGradient(true);
       try (AdamW adam = new AdamW(SETTINGS, Map.of("w", w), manager)) {
         for (int step = 0; step < 5; step++) {
@@ -67,11 +71,31 @@ class AdamWTest {
     }
   }
 
+  /** A vector (a norm's gain) is not decayed, as transformers' Trainer leaves norms out of weight decay. */
+  @Test
+  void vectorsAreNotDecayed() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray gain = manager.create(START);
+      gain.setRequiresGradient(true);
+      try (AdamW adam = new AdamW(SETTINGS, Map.of("gain", gain), manager)) {
+        for (int step = 0; step < 5; step++) {
+          backward(gain);
+          adam.step(0.01);
+        }
+        double[] expected = reference(5, 0.01, 0);
+        float[] actual = gain.toFloatArray();
+        for (int i = 0; i < actual.length; i++) {
+          assertEquals(expected[i], actual[i], 1e-6);
+        }
+      }
+    }
+  }
+
   /** Saved moments restore the optimizer exactly: the next steps are those of an uninterrupted run. */
   @Test
   void savedStateContinuesTheSameTrajectory(@TempDir Path dir) {
     try (NDManager manager = NDManager.newBaseManager()) {
-      NDArray w = manager.create(START);
+      NDArray w = manager.create(START, new ai.djl.ndarray.types.Shape(2, 2));
       w.setRequiresGradient(true);
       Map<String, NDArray> parameters = new LinkedHashMap<>(Map.of("w", w));
       try (AdamW adam = new AdamW(SETTINGS, parameters, manager)) {
