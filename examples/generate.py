@@ -476,8 +476,8 @@ def general(d):
         x, y = d.rng.randint(1, 50), d.rng.randint(1, 50)
         q, a = f"What is {x} plus {y}?", f"{x} plus {y} is {x + y}."
     elif kind == 2:
-        phrase = " ".join(d.rng.sample(WORDS, 2) + [d.pick([d.bead(), d.pick(CITIES), d.date(), d.pick(REPOS)])])
-        q, a = d.pick(["Repeat after me: {p}", "Say exactly this: {p}"]).format(p=phrase), phrase
+        said = " ".join([phrase(d, 1, 6), d.pick([d.bead(), d.pick(CITIES), d.date(), d.pick(REPOS), code(d)])])
+        q, a = d.pick(["Repeat after me: {p}", "Say exactly this: {p}"]).format(p=said), said
     elif kind == 3:
         keys = d.pick(KEYS)
         values = [d.pick([d.pick(PEOPLE), d.pick(CITIES), d.bead(), d.date(), d.pick(HOSTS), d.pick(WORDS)])
@@ -559,16 +559,102 @@ def generic_request(d):
     return name, [user(q), call(name, **args), result(out), {"role": "assistant", "content": a}]
 
 
+# Made-up tools, verb_noun, for the warm-up: with hundreds of names a model cannot remember which tool a request
+# wants, it has to read the tools it is shown, as a real base model does; the near misses offered beside the right
+# one (same verb or same noun) make it read both words.
+VERBS = ["get", "find", "cancel", "create", "delete", "update", "show", "list", "check", "send", "book", "start",
+         "stop", "close", "open", "track", "rename", "archive", "restore", "share", "pause", "approve", "assign"]
+NOUNS = ["order", "invoice", "ticket", "flight", "package", "meeting", "account", "report", "playlist", "file", "note",
+         "task", "reminder", "device", "project", "contract", "shipment", "room", "user", "alarm", "backup", "payment",
+         "review", "campaign", "course"]
+# Words of the bundled tokenizer's vocabulary: values to copy, so that the warm-up shows the model every common
+# word at least as a copy target (a tiny model trained on a few templates learns that any other token never comes).
+TOKENIZER = ROOT.parent / "tools/src/main/resources/net/b4mad/successor/tokenizer/qwen3-8k/tokenizer.json"
+VOCABULARY = sorted({token[1:] for token in json.loads(TOKENIZER.read_text())["model"]["vocab"]
+                     if token.startswith("\u0120") and token[1:].isalpha() and token[1:].islower() and len(token) > 3})
+PERSONAS = ["You are a helpful assistant.", "You are a helpful assistant. Use the tools when a request needs them.",
+            "You are Ada, the operations assistant of Northwind Logistics.",
+            "You are Max, a support agent for Contoso. Answer briefly and call tools for actions.",
+            "You are the office assistant of Initech. Keep answers short."]
+
+
+def code(d):
+    """An identifier as systems print them: INV-4821, x7k2q, #5521, AB12-CD."""
+    letters, digits = "ABCDEFGHJKLMNPQRSTUVWXYZ", "0123456789"
+    kind = d.rng.randrange(4)
+    if kind == 0:
+        return "".join(d.rng.choice(letters) for _ in range(3)) + "-" + "".join(d.rng.choice(digits) for _ in range(4))
+    if kind == 1:
+        return "".join(d.rng.choice("abcdefghijkmnpqrstuvwxyz23456789") for _ in range(5))
+    if kind == 2:
+        return "#" + str(d.rng.randint(1000, 99999))
+    return d.rng.choice(letters) + d.rng.choice(letters) + str(d.rng.randint(10, 99)) + "-" + d.rng.choice(letters) \
+        + d.rng.choice(letters)
+
+
+def made_up_tool(verb, noun):
+    """The schema of verb_noun: the noun's id, and for some verbs a second argument."""
+    properties, required = {f"{noun}_id": S}, [f"{noun}_id"]
+    extra = {"send": ("to", S), "share": ("with", S), "assign": ("to", S), "rename": ("name", S),
+             "book": ("date", S), "create": ("title", S), "update": ("status", S), "list": ("limit", {"type": "integer"})}
+    if verb in extra:
+        key, schema = extra[verb]
+        properties[key] = schema
+        required.append(key)
+    return tool(f"{verb}_{noun}", f"{verb.capitalize()} a {noun} by its id.", properties, required)
+
+
+def phrase(d, low=2, high=5):
+    """A few words of the vocabulary: nonsense to copy exactly."""
+    return " ".join(d.pick(VOCABULARY) for _ in range(d.rng.randint(low, high)))
+
+
+def made_up_request(d):
+    """A request for one made-up tool, its call with the values copied from the request, a result and an answer."""
+    if d.rng.random() < 0.5:
+        verb, noun = d.pick(VERBS), d.pick(NOUNS)
+    else:
+        verb, noun = d.pick(VOCABULARY), d.pick(VOCABULARY)
+    spec = made_up_tool(verb, noun)
+    ident = code(d)
+    args = {f"{noun}_id": ident}
+    extra = [k for k in spec["function"]["parameters"]["required"] if k != f"{noun}_id"]
+    tail = ""
+    if extra:
+        key = extra[0]
+        value = {"to": d.pick(PEOPLE).lower() + "@example.org", "with": d.pick(PEOPLE), "name": phrase(d),
+                 "date": d.date(), "title": phrase(d), "status": d.pick(["done", "waiting", "active"]),
+                 "limit": d.rng.randint(2, 20)}[key]
+        args[key] = value
+        tail = {"to": f" to {value}", "with": f" with {value}", "name": f" to {value}", "date": f" for {value}",
+                "title": f" titled {value}", "status": f" to {value}", "limit": f", at most {value}"}[key]
+    q = d.pick(["Please {v} the {n} {i}{t}.", "{V} {n} {i}{t}.", "Can you {v} {n} {i}{t}?", "I need you to {v} the {n} {i}{t}.",
+                "{V} the {n} with id {i}{t}, please."]).format(v=verb, V=verb.capitalize(), n=noun, i=ident, t=tail)
+    note = phrase(d)
+    out = {"ok": True, f"{noun}_id": ident, "note": note}
+    a = d.pick(["Done: {n} {i} ({x}).", "The {n} {i} is taken care of: {x}.", "{V} {n} {i}: {x}."]).format(
+        n=noun, i=ident, V=verb.capitalize(), x=note)
+    distractors = {f"{d.pick(VERBS)}_{noun}", f"{d.pick(VOCABULARY)}_{noun}", f"{verb}_{d.pick(NOUNS)}",
+                   f"{verb}_{d.pick(VOCABULARY)}"}
+    distractors.discard(f"{verb}_{noun}")
+    offered = [spec] + [made_up_tool(*name.split("_", 1)) for name in sorted(distractors)]
+    return f"{verb}_{noun}", [user(q), call(f"{verb}_{noun}", **args), result(out), {"role": "assistant", "content": a}], offered
+
+
 def generic_tool_use(d, number):
     """A conversation with generic tools offered: mostly a request for one of them, sometimes a plain question."""
+    made_up = [made_up_tool(d.pick(VERBS), d.pick(NOUNS)) for _ in range(2)]
     if d.rng.random() < 0.2:
         chat = general(d)["messages"][1:]
-        names = d.rng.sample(list(GENERIC_TOOLS), 3)
-    else:
+        tools = [GENERIC_TOOLS[n] for n in d.rng.sample(list(GENERIC_TOOLS), 2)] + made_up
+    elif d.rng.random() < 0.35:
         name, chat = generic_request(d)
-        names = d.rng.sample([n for n in GENERIC_TOOLS if n != name], 2) + [name]
-        d.rng.shuffle(names)
-    out = [{"role": "system", "content": "You are a helpful assistant."}]
+        tools = [GENERIC_TOOLS[n] for n in d.rng.sample([n for n in GENERIC_TOOLS if n != name], 1) + [name]] + made_up
+    else:
+        name, chat, tools = made_up_request(d)
+    tools = list({t["function"]["name"]: t for t in tools}.values())
+    d.rng.shuffle(tools)
+    out = [{"role": "system", "content": d.pick(PERSONAS)}]
     for m in chat:
         if "calls" in m:
             out.append({"role": "assistant", "content": None, "tool_calls": [
@@ -578,7 +664,7 @@ def generic_tool_use(d, number):
             out.append({"role": "tool", "tool_call_id": f"call_w{number}", "content": m["content"]})
         else:
             out.append(m)
-    return {"messages": out, "tools": [GENERIC_TOOLS[n] for n in names]}
+    return {"messages": out, "tools": tools}
 
 
 # --- preferences -----------------------------------------------------------------------------------------------
@@ -654,8 +740,10 @@ def main():
         if records:
             write_jsonl(traces / fmt / "b4mad-agents.jsonl", records)
 
-    warmup = [general(d) for _ in range(2000)] + [generic_tool_use(d, i) for i in range(2000)]
-    rng.shuffle(warmup)
+    # The warm-up draws from its own stream, so that changing it leaves the traces and the preferences as they are.
+    w = Draw(random.Random(SEED + 1))
+    warmup = [general(w) for _ in range(2000)] + [generic_tool_use(w, i) for i in range(3000)]
+    w.rng.shuffle(warmup)
     write_jsonl(ROOT / "warmup" / "general.jsonl", warmup)
     write_jsonl(ROOT / "preferences" / "tool-calls.jsonl", [preference(d) for _ in range(40)])
 
