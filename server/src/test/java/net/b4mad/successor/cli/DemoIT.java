@@ -37,25 +37,26 @@ class DemoIT {
     assertEquals("overall", before.get(0), summary.toString());
     assertEquals(before, after, "the same categories before and after");
     assertTrue(before.contains("no_call"), "held-out turns without a call are cases too: " + before);
+    assertEquals(List.of("overall", "right_tool", "valid_json"), before.subList(0, 3), summary.toString());
     assertTrue(summary.path("seconds").asLong() > 0);
     if (summary.path("promoted").asBoolean()) {
       assertTrue(summary.at("/after/overall").asDouble() > summary.at("/before/overall").asDouble(), summary.toString());
     }
-    for (int stage = 1; stage <= 8; stage++) {
-      assertTrue(run.stderr().contains("[" + stage + "/8]"), "stage " + stage + ":\n" + run.stderr());
+    for (int stage = 1; stage <= 7; stage++) {
+      assertTrue(run.stderr().contains("[" + stage + "/7]"), "stage " + stage + ":\n" + run.stderr());
     }
-    assertTrue(run.stderr().contains("standing in for pretraining"), "the warm-up says what it is: " + run.stderr());
+    assertTrue(run.stderr().contains("standing in for a pretrained base"), "the base says what it is: " + run.stderr());
     assertTrue(run.stderr().contains("held-out pass rate"), "the table goes to stderr with --json: " + run.stderr());
     assertFalse(run.stderr().contains("INFO ai.djl"), "DJL's start-up lines stay out of the progress");
     assertTrue(Files.isRegularFile(workspace.resolve("successor.db")));
     assertTrue(Files.isDirectory(workspace.resolve("models/demo-base")));
     try (var runs = Files.list(workspace.resolve("runs"))) {
-      assertEquals(2, runs.filter(Files::isDirectory).count(), "the warm-up and the SFT run");
+      assertEquals(1, runs.filter(Files::isDirectory).count(), "the SFT run");
     }
     try (var evals = Files.list(workspace.resolve("evals"))) {
       assertEquals(2, evals.filter(path -> path.getFileName().toString().startsWith("eval-")).count());
     }
     String beads = Files.readString(workspace.resolve(".beads/issues.jsonl"));
-    assertEquals(4, beads.lines().count(), "a bead per job: " + beads);
+    assertEquals(3, beads.lines().count(), "a bead per job (eval base, SFT, eval tuned): " + beads);
   }
 }

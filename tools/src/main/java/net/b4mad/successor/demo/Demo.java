@@ -37,17 +37,10 @@ import net.b4mad.successor.jobs.JobWorker;
 import net.b4mad.successor.jobs.TrackingBeads;
 import net.b4mad.successor.jobs.TrainingJobRunner;
 import net.b4mad.successor.json.Json;
-import net.b4mad.successor.lora.LoraMerge;
 import net.b4mad.successor.mcp.ToolContext;
 import net.b4mad.successor.models.Adapters;
 import net.b4mad.successor.models.ProductionPointer;
 import net.b4mad.successor.models.Promoter;
-import net.b4mad.successor.qwen3.Qwen3Config;
-import net.b4mad.successor.qwen3.Qwen3Layout;
-import net.b4mad.successor.qwen3.RandomQwen3;
-import net.b4mad.successor.qwen3.TokenizerFiles;
-import net.b4mad.successor.safetensors.Dtype;
-import net.b4mad.successor.safetensors.SafetensorsWriter;
 import net.b4mad.successor.traces.ImportReport;
 import net.b4mad.successor.traces.TraceFilter;
 import net.b4mad.successor.traces.TraceImport;
@@ -57,46 +50,55 @@ import net.b4mad.successor.workspace.Workspace;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The self-tuning loop end to end on a tiny model, offline: a random Qwen3 with the bundled tokenizer, warmed up
- * on general chat and generic tool use (a random base writes noise, and real bases arrive pretrained and able to
- * call the tools they are shown; none of the warm-up's tools is B4mad's), the bundled B4mad traces
- * imported, a dataset built with a held-out split, the base evaluated on the held-out conversations, a LoRA SFT
- * run, the tuned model evaluated on the same cases, the two compared, and the tuned model promoted if it passes
- * the gate against the base. Every step goes through the services the MCP tools use: trace import, dataset
- * build, training and eval jobs run by a job worker (here in this process), and the promotion behind
- * {@code model_promote} ({@link Promoter}); so the workspace afterwards holds what an agent's loop leaves (traces, a dataset version, runs with their beads,
- * evals, the production history) and {@code successor serve --workspace} shows it.
+ * The self-tuning loop end to end on a tiny model, offline: the bundled base ({@link DemoBase}: a tiny Qwen3
+ * pretrained from random weights on general chat and generic tool use, none of it B4mad's, as real bases arrive
+ * pretrained and able to call the tools they are shown), the bundled B4mad traces imported, a dataset built with a
+ * held-out split, the base evaluated on the held-out conversations, a LoRA SFT run, the tuned model evaluated on the
+ * same cases, the two compared, and the tuned model promoted if it passes the gate against the base. Every step
+ * goes through the services the MCP tools use: trace import, dataset build, training and eval jobs run by a job
+ * worker (here in this process), and the promotion behind {@code model_promote} ({@link Promoter}); so the
+ * workspace afterwards holds what an agent's loop leaves (traces, a dataset version, runs with their beads, evals,
+ * the production history) and {@code successor serve --workspace} shows it.
  */
 public final class Demo {
 
-  /** Where the demo's inputs lie in the jar: the traces by format, and the warm-up chat. */
+  /** Where the demo's inputs lie in the jar: the traces by format, and the base's warm-up conversations. */
   static final String TRACES = "demo/traces";
   static final List<String> FORMATS = List.of("openai", "anthropic", "claude-code", "sharegpt", "canonical");
   static final String WARMUP = "demo/warmup";
 
+  /** The summary's rates besides the pass rates: right tool (or rightly no call), and valid JSON, of all cases. */
+  public static final String RIGHT_TOOL = "right_tool";
+  public static final String VALID_JSON = "valid_json";
+
   static final String DATASET = "demo";
-  static final String RANDOM_BASE = "demo-random";
   static final String BASE = "demo-base";
 
   /**
-   * The model's shape and the training budget.
+   * The training and eval budget.
    *
    * @param evalCases held-out cases evaluated, the first ones; null for all
    */
-  public record Plan(int hidden, int layers, int heads, int kvHeads, int headDim, int intermediate,
-      int warmupSteps, int warmupBatch, double warmupLr, int sftSteps, int sftBatch, double sftLr, int rank,
-      Integer evalCases, int maxNewTokens, long seed) {
+  public record Plan(int sftSteps, int sftBatch, double sftLr, int rank, Integer evalCases, int maxNewTokens,
+      long seed) {
 
     /** The whole demo: under ten minutes on two CPU cores. */
     public static Plan full(long seed) {
-      return new Plan(128, 4, 4, 2, 32, 384, 400, 8, 3e-3, 150, 8, 5e-3, 16, null, 96, seed);
+      return new Plan(400, 8, 3e-3, 16, null, 96, seed);
     }
 
     /** A short run for tests of the loop itself: the same steps, too little training to lift the base. */
     public static Plan quick(long seed) {
-      return new Plan(128, 4, 4, 2, 32, 384, 100, 8, 3e-3, 40, 8, 5e-3, 16, 20, 48, seed);
+      return new Plan(20, 8, 3e-3, 16, 20, 48, seed);
     }
   }
+
+  /**
+   * Trained in full beside the LoRA adapter: the tiny base learnt its words from the warm-up and gives those it
+   * never saw (most of B4mad's: bead, dataset, upload) logits so low that a low-rank update cannot lift them in
+   * the demo's steps, as a base meeting new tokens needs its embedding and head trained.
+   */
+  static final List<String> SFT_MODULES_TO_SAVE = List.of("embed_tokens", "lm_head");
 
   /** What {@code successor demo --json} prints: pass rates by category and overall, before and after. */
   public record Summary(Map<String, Double> before, Map<String, Double> after, boolean promoted, long seconds) {}
@@ -111,8 +113,8 @@ public final class Demo {
   /** Told what the demo is doing, a stage at a time. */
   public interface Progress {
 
-    /** How many stages {@link #run} has: model, warm-up, import, dataset, eval base, SFT, eval tuned, promote. */
-    int STAGES = 8;
+    /** How many stages {@link #run} has: base, import, dataset, eval base, SFT, eval tuned, promote. */
+    int STAGES = 7;
 
     void stage(String name);
 
@@ -164,32 +166,15 @@ public final class Demo {
 
   private Result loop(JobQueue queue, long started) throws IOException, InterruptedException {
     Path inputs = workspace.root().resolve("demo");
-    Path random = workspace.modelsDir().resolve(RANDOM_BASE);
     Path base = workspace.modelsDir().resolve(BASE);
 
-    progress.stage("model");
-    Path tokenizer = inputs.resolve("tokenizer").resolve(TokenizerFiles.TOKENIZER_JSON);
-    unpack(TokenCounter.BUNDLED_RESOURCE, tokenizer);
-    TokenizerFiles tokenizerFiles = TokenizerFiles.find(tokenizer);
-    Qwen3Config config = new Qwen3Config(tokenizerFiles.vocabSize(), plan.hidden(), plan.intermediate(), plan.layers(),
-        plan.heads(), plan.kvHeads(), plan.headDim(), 1e-6, 1_000_000.0, true, 40960, "float32",
-        tokenizerFiles.addedTokenId("<|endoftext|>"), List.of(tokenizerFiles.addedTokenId("<|im_end|>")));
-    RandomQwen3.write(random, config, plan.seed(), tokenizerFiles, SafetensorsWriter.DEFAULT_MAX_SHARD_BYTES);
-    progress.finished(String.format(Locale.ROOT, "a random Qwen3 of %,d parameters (hidden %d, %d layers) with the"
-        + " bundled 8k-merge Qwen3 tokenizer: %s", Qwen3Layout.parameterCount(config), plan.hidden(), plan.layers(),
-        random));
-
-    progress.stage("warm-up");
-    Path chat = inputs.resolve("warmup");
-    int chats = unpackFolder(WARMUP, chat);
-    TrainingConfig warmup = training(random, chat.resolve("general.jsonl"), plan.hidden(), plan.warmupSteps(),
-        plan.warmupBatch(), plan.warmupLr(), List.of("embed_tokens", "lm_head"), "assistant");
-    Job warmed = await(queue.submit("sft", Json.MAPPER.valueToTree(warmup), 0, null, workspace.runsDir()));
-    LoraMerge.merge(random, Path.of(warmed.runDir()).resolve("adapter"), base, Dtype.F32, false,
-        SafetensorsWriter.DEFAULT_MAX_SHARD_BYTES);
-    progress.finished(String.format(Locale.ROOT, "a warm-up, standing in for pretraining: %d steps on %d general"
-        + " conversations (chat, and calls to generic tools that are not B4mad's): every projection by a LoRA of full"
-        + " rank, embed_tokens and lm_head in full (the norms keep their initial weights), merged into the base %s", plan.warmupSteps(), chats, base));
+    progress.stage("base");
+    long parameters = DemoBase.unpack(base);
+    progress.finished(String.format(Locale.ROOT, "the bundled tiny Qwen3 (%,d parameters, hidden %d, %d layers, the"
+        + " 8k-merge Qwen3 tokenizer), standing in for a pretrained base: made from random weights by `successor demo"
+        + " --make-base`, a full fine-tune of %d steps on general chat and calls to generic tools, none of them"
+        + " B4mad's: %s", parameters, DemoBase.Recipe.BUNDLED.hidden(), DemoBase.Recipe.BUNDLED.layers(),
+        DemoBase.Recipe.BUNDLED.steps(), base));
 
     progress.stage("import");
     Path traces = inputs.resolve("traces");
@@ -233,12 +218,13 @@ public final class Demo {
     progress.finished(passed(beforeReport) + (baseNote.isEmpty() ? "" : "; " + baseNote.get(0)));
 
     progress.stage("SFT");
-    TrainingConfig sft = training(base, suite, plan.rank(), plan.sftSteps(), plan.sftBatch(), plan.sftLr(),
-        List.of(), "assistant");
+    TrainingConfig sft = training(base, suite, plan.rank(), plan.sftSteps(), plan.sftBatch(), plan.sftLr(), 0,
+        SFT_MODULES_TO_SAVE, plan.seed());
     Job tuned = await(queue.submit("sft", Json.MAPPER.valueToTree(sft), 0, null, workspace.runsDir()));
     Path adapter = Path.of(tuned.runDir()).resolve("adapter");
-    progress.finished(String.format(Locale.ROOT, "train_sft: LoRA rank %d, %d steps of %d conversations: %s",
-        plan.rank(), plan.sftSteps(), plan.sftBatch(), adapter));
+    progress.finished(String.format(Locale.ROOT, "train_sft: LoRA rank %d with %s trained in full (B4mad's words"
+        + " are new to the tiny base), %d steps of %d conversations: %s", plan.rank(), SFT_MODULES_TO_SAVE,
+        plan.sftSteps(), plan.sftBatch(), adapter));
 
     progress.stage("eval tuned");
     Job after = await(queue.submit(EvalJobRunner.KIND, evalSettings(base, adapter, suite), 0, null,
@@ -262,16 +248,17 @@ public final class Demo {
         + "; " + comparison.significance());
 
     long seconds = Math.round((System.nanoTime() - started) / 1e9);
-    Summary summary = new Summary(rates(comparison, true), rates(comparison, false), promoted, seconds);
+    Summary summary = new Summary(rates(comparison, beforeReport, true), rates(comparison, afterReport, false), promoted,
+        seconds);
     return new Result(summary, comparison, reasons, workspace.root());
   }
 
-  private TrainingConfig training(Path model, Path data, int rank, int steps, int batch, double lr,
-      List<String> modulesToSave, String trainOn) {
-    // One checkpoint, at the end; a metrics line every step, for the progress bar.
+  /** SFT with the loss on the assistant turns; one checkpoint, at the end; a metrics line every step. */
+  static TrainingConfig training(Path model, Path data, int rank, int steps, int batch, double lr,
+      double weightDecay, List<String> modulesToSave, long seed) {
     return new TrainingConfig("sft", model.toString(), data.toString(), null, null, false, rank, null, null, null,
-        false, modulesToSave, lr, null, steps, batch, 1, 1024, 0.05, null, null, "cosine", plan.seed(), steps, steps,
-        1, 1, trainOn, false, null, null);
+        false, modulesToSave, lr, null, steps, batch, 1, 1024, 0.05, weightDecay, null, "cosine", seed, steps, steps,
+        1, 1, "assistant", false, null, null);
   }
 
   private ObjectNode evalSettings(Path model, Path adapter, Path suite) {
@@ -305,17 +292,22 @@ public final class Demo {
         report.overall().cases(), report.overall().passRate());
   }
 
-  /** Pass rates of the paired cases, overall first, then by category. */
-  private static Map<String, Double> rates(EvalComparison.Result comparison, boolean before) {
+  /**
+   * Pass rates of the paired cases, overall first; then the share of cases with the right tool (or rightly none)
+   * and with valid JSON, the parts a pass needs besides exact arguments; then the pass rate by category.
+   */
+  private static Map<String, Double> rates(EvalComparison.Result comparison, EvalReport report, boolean before) {
     Map<String, Double> rates = new LinkedHashMap<>();
     rates.put("overall", before ? comparison.overall().baselineRate() : comparison.overall().candidateRate());
+    rates.put(RIGHT_TOOL, report.overall().toolSelectionRate());
+    rates.put(VALID_JSON, report.overall().jsonValidRate());
     for (EvalComparison.Delta category : comparison.categories()) {
       rates.put(category.category(), before ? category.baselineRate() : category.candidateRate());
     }
     return rates;
   }
 
-  private static void unpack(String resource, Path target) throws IOException {
+  static void unpack(String resource, Path target) throws IOException {
     try (InputStream in = Demo.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(resource + " is missing from the jar");
@@ -325,7 +317,7 @@ public final class Demo {
   }
 
   /** Writes a bundled folder's JSON lines files into {@code target}; returns how many lines they hold. */
-  private static int unpackFolder(String folder, Path target) {
+  static int unpackFolder(String folder, Path target) {
     Map<String, byte[]> files = BundledFiles.read(Demo.class, folder, ".jsonl");
     if (files.isEmpty()) {
       throw new IllegalStateException("the demo's " + folder + " is missing from the jar");
