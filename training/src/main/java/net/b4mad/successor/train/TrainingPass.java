@@ -113,11 +113,12 @@ public final class TrainingPass {
       NDArray x = layerInputs[i];
       try (NDManager scope = step.newSubManager()) {
         x.tempAttach(scope);
-        // The embedding lookup has nothing trainable below it: layer 0 needs no input gradient.
         x.setRequiresGradient(i > 0);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           beforeLayer.accept(i);
-          NDArray y = model.layer(i, x, inputs);
+          // Layer 0 needs no input gradient, but its input is looked up again under autograd: an embedding
+          // trained in full (modules_to_save) gets its gradient from there.
+          NDArray y = model.layer(i, i > 0 ? x : model.embed(scope, tokens), inputs);
           collector.backward(y.mul(outputGradient).sum());
         }
       }
