@@ -90,10 +90,13 @@ public final class TrainingRun {
           : SftObjective.load(model, encoder, files, config.maxLength(), config.batchSize());
       Trainer trainer = new Trainer(config, model, lora, objective, run);
       Map<String, Object> modelReport = modelReport(model, lora, quantiser);
+      String trained = loraConfig.targetModules().isEmpty() ? "in full: " + loraConfig.modulesToSave()
+          : "rank " + loraConfig.r() + " on " + loraConfig.targetModules()
+              + (loraConfig.modulesToSave().isEmpty() ? "" : ", in full: " + loraConfig.modulesToSave());
       events.progress(String.format(java.util.Locale.ROOT,
-          "%s on %s: %d trainable parameters (rank %d on %s), %d steps of %d micro-batches of %d, %s",
-          config.method(), modelDir, lora.parameterCount(), loraConfig.r(), loraConfig.targetModules(),
-          trainer.totalSteps(), config.gradAccum(), config.batchSize(), objective.dataReport()));
+          "%s on %s: %d trainable parameters (%s), %d steps of %d micro-batches of %d, %s",
+          config.method(), modelDir, lora.parameterCount(), trained, trainer.totalSteps(), config.gradAccum(),
+          config.batchSize(), objective.dataReport()));
       if (checkpoint.isPresent()) {
         trainer.restore(checkpoint.get());
       }
