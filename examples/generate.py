@@ -641,6 +641,13 @@ def made_up_request(d):
     return f"{verb}_{noun}", [user(q), call(f"{verb}_{noun}", **args), result(out), {"role": "assistant", "content": a}], offered
 
 
+def copying(d):
+    """Repeat after me: ids, dates and words to copy exactly; the first warm-up phase, with the loss on every token,
+    where a tiny model learns to copy (its induction heads form) before it learns tool calls."""
+    said = " ".join(d.pick([phrase(d, 1, 4), code(d), d.bead(), d.date()]) for _ in range(d.rng.randint(3, 8)))
+    return {"messages": [{"role": "user", "content": "Repeat after me: " + said}, {"role": "assistant", "content": said}]}
+
+
 def generic_tool_use(d, number):
     """A conversation with generic tools offered: mostly a request for one of them, sometimes a plain question."""
     made_up = [made_up_tool(d.pick(VERBS), d.pick(NOUNS)) for _ in range(2)]
@@ -745,6 +752,8 @@ def main():
     warmup = [general(w) for _ in range(2000)] + [generic_tool_use(w, i) for i in range(3000)]
     w.rng.shuffle(warmup)
     write_jsonl(ROOT / "warmup" / "general.jsonl", warmup)
+    c = Draw(random.Random(SEED + 2))
+    write_jsonl(ROOT / "warmup" / "copying.jsonl", [copying(c) for _ in range(20000)])
     write_jsonl(ROOT / "preferences" / "tool-calls.jsonl", [preference(d) for _ in range(40)])
 
 

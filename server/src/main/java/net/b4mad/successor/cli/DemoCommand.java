@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
           + " the gate.",
       "Progress goes to stderr; the table of pass rates by category, before and after, to stdout (with --json, the"
           + " summary as one JSON object instead).",
-      "--make-base DIR makes the bundled base again by its recipe (about twelve minutes on two cores)."
+      "--make-base DIR makes the bundled base again by its recipe (about fifteen minutes on two cores)."
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -46,8 +46,8 @@ public final class DemoCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--make-base", paramLabel = "DIR",
-      description = "Instead of the demo, make its base by the recipe of the bundled one (random weights, a full"
-          + " fine-tune on the warm-up conversations, merged to bfloat16) into DIR; copy DIR's files to"
+      description = "Instead of the demo, make its base by the recipe of the bundled one (random weights, full"
+          + " fine-tunes on copying and on the warm-up conversations, merged to bfloat16) into DIR; copy DIR's files to"
           + " tools/src/main/resources/demo/base/ to bundle it.")
   Path makeBase;
 

@@ -172,9 +172,9 @@ public final class Demo {
     long parameters = DemoBase.unpack(base);
     progress.finished(String.format(Locale.ROOT, "the bundled tiny Qwen3 (%,d parameters, hidden %d, %d layers, the"
         + " 8k-merge Qwen3 tokenizer), standing in for a pretrained base: made from random weights by `successor demo"
-        + " --make-base`, a full fine-tune of %d steps on general chat and calls to generic tools, none of them"
-        + " B4mad's: %s", parameters, DemoBase.Recipe.BUNDLED.hidden(), DemoBase.Recipe.BUNDLED.layers(),
-        DemoBase.Recipe.BUNDLED.steps(), base));
+        + " --make-base`, full fine-tunes of %d steps on copying and %d on general chat and calls to generic tools,"
+        + " none of them B4mad's: %s", parameters, DemoBase.Recipe.BUNDLED.hidden(), DemoBase.Recipe.BUNDLED.layers(),
+        DemoBase.Recipe.BUNDLED.copySteps(), DemoBase.Recipe.BUNDLED.steps(), base));
 
     progress.stage("import");
     Path traces = inputs.resolve("traces");
@@ -219,7 +219,7 @@ public final class Demo {
 
     progress.stage("SFT");
     TrainingConfig sft = training(base, suite, plan.rank(), plan.sftSteps(), plan.sftBatch(), plan.sftLr(), 0,
-        SFT_MODULES_TO_SAVE, plan.seed());
+        SFT_MODULES_TO_SAVE, "assistant", plan.seed());
     Job tuned = await(queue.submit("sft", Json.MAPPER.valueToTree(sft), 0, null, workspace.runsDir()));
     Path adapter = Path.of(tuned.runDir()).resolve("adapter");
     progress.finished(String.format(Locale.ROOT, "train_sft: LoRA rank %d with %s trained in full (B4mad's words"
@@ -255,10 +255,10 @@ public final class Demo {
 
   /** SFT with the loss on the assistant turns; one checkpoint, at the end; a metrics line every step. */
   static TrainingConfig training(Path model, Path data, int rank, int steps, int batch, double lr,
-      double weightDecay, List<String> modulesToSave, long seed) {
+      double weightDecay, List<String> modulesToSave, String trainOn, long seed) {
     return new TrainingConfig("sft", model.toString(), data.toString(), null, null, false, rank, null, null, null,
         false, modulesToSave, lr, null, steps, batch, 1, 1024, 0.05, weightDecay, null, "cosine", seed, steps, steps,
-        1, 1, "assistant", false, null, null);
+        1, 1, trainOn, false, null, null);
   }
 
   private ObjectNode evalSettings(Path model, Path adapter, Path suite) {

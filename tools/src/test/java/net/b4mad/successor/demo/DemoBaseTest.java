@@ -42,9 +42,10 @@ class DemoBaseTest {
   void theRecipeTrainsEveryWeightFromRandomAndMergesToAPlainModel() throws Exception {
     Path out = dir.resolve("made");
     List<String> lines = new ArrayList<>();
-    DemoBase.make(out, new DemoBase.Recipe(32, 1, 2, 1, 16, 64, 2, 2, 1e-3, 0.1, 3), lines::add);
+    DemoBase.make(out, new DemoBase.Recipe(32, 1, 2, 1, 16, 64, 2, 2, 2, 2, 1e-3, 0.1, 3), lines::add);
 
     assertTrue(lines.get(0).contains("every weight trained"), lines.toString());
+    assertTrue(Files.isRegularFile(dir.resolve("made-work/copying-run/adapter/adapter_model.safetensors")));
     assertEquals("bfloat16", Json.readTree(out.resolve("config.json")).get("torch_dtype").asString());
     assertFalse(Files.exists(out.resolve(TokenizerFiles.TOKENIZER_JSON)), "the jar carries the tokenizer once");
     assertTrue(Files.isRegularFile(dir.resolve("made-work/run/adapter/adapter_model.safetensors")));
