@@ -88,8 +88,7 @@ final class EstimateMemoryCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--gpu-gib must be positive, got " + gpuGib);
     }
     List<String> saved = modulesToSave == null ? List.of() : modulesToSave;
-    List<String> adapted = targets != null ? targets
-        : LoraConfig.ALL_LINEAR.stream().filter(target -> !saved.contains(target)).toList();
+    List<String> adapted = targets != null ? targets : LoraConfig.defaultTargets(saved);
     TrainingSetup setup = new TrainingSetup(qlora, rank, adapted, saved, batch, seqLen, gradientCheckpointing);
     ModelShape shape = ModelShape.read(model);
     MemoryEstimate estimate = MemoryEstimator.estimate(shape, setup, Math.round(gpuGib * (1L << 30)));

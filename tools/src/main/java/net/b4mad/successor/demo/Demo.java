@@ -253,7 +253,7 @@ public final class Demo {
     return new Result(summary, comparison, reasons, workspace.root());
   }
 
-  /** SFT with the loss on the assistant turns; one checkpoint, at the end; a metrics line every step. */
+  /** SFT with the loss on {@code trainOn}'s tokens; one checkpoint, at the end; a metrics line every step. */
   static TrainingConfig training(Path model, Path data, int rank, int steps, int batch, double lr,
       double weightDecay, List<String> modulesToSave, String trainOn, long seed) {
     return new TrainingConfig("sft", model.toString(), data.toString(), null, null, false, rank, null, null, null,

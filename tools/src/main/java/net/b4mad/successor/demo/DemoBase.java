@@ -22,9 +22,9 @@ import net.b4mad.successor.train.TrainingRun;
 /**
  * The demo's base model: a tiny Qwen3 with the bundled 8k-merge tokenizer, pretrained from random weights by
  * {@link #make} in two full fine-tunes (every weight, {@link LoraConfig#EVERY_MODULE}) on {@code examples/warmup/}:
- * first "repeat after me" with the loss on every token, where the model learns to copy (its induction heads form
- * after about 1,500 steps of 16; before, the digits of an id it should copy score 2.3 nats, uniform over ten),
- * then general chat and calls to generic and made-up tools, none of them B4mad's; merged and written in bfloat16.
+ * first "repeat after me" with the loss on every token, where the model learns to copy ids, dates and codes (tool
+ * use alone did not teach it to copy within the steps tried), then
+ * general chat and calls to generic and made-up tools, none of them B4mad's; merged and written in bfloat16.
  * A random base writes noise, and this takes longer than the whole demo may on two cores, so the jar carries the
  * base made once by it ({@code successor demo --make-base DIR}), as real bases arrive pretrained, and the demo
  * tunes that on B4mad's traces.

@@ -260,13 +260,7 @@ public final class JobStore {
         select.setString(3, kind);
         select.setString(4, kind);
         select.setInt(5, limit);
-        List<Job> jobs = new ArrayList<>();
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            jobs.add(job(rows));
-          }
-        }
-        return jobs;
+        return jobs(select);
       }
     });
   }
@@ -277,15 +271,19 @@ public final class JobStore {
       try (PreparedStatement select = connection.prepareStatement(
           "SELECT " + COLUMNS + " FROM runs WHERE pipeline_id = ? ORDER BY created_at, rowid")) {
         select.setString(1, pipelineId);
-        List<Job> jobs = new ArrayList<>();
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            jobs.add(job(rows));
-          }
-        }
-        return jobs;
+        return jobs(select);
       }
     });
+  }
+
+  private static List<Job> jobs(PreparedStatement select) throws SQLException {
+    List<Job> jobs = new ArrayList<>();
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        jobs.add(job(rows));
+      }
+    }
+    return jobs;
   }
 
   public List<Event> events(String id) {

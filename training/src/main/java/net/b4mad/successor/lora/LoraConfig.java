@@ -45,26 +45,39 @@ public record LoraConfig(
     }
     // PEFT keeps target modules as a set; sorted they compare and serialise the same every time.
     targetModules = targetModules.stream().distinct().sorted().toList();
-    for (String module : targetModules) {
+    modulesToSave = modulesToSave == null ? List.of() : modulesToSave.stream().distinct().sorted().toList();
+    checkModules(targetModules, modulesToSave);
+    if (targetModules.isEmpty() && modulesToSave.isEmpty()) {
+      throw new IllegalArgumentException("an adapter must target at least one projection or train a module in full");
+    }
+  }
+
+  /**
+   * Refuses what a Qwen3 adapter cannot hold, naming the choices: a target that is not a projection, a module that
+   * cannot be trained in full, a module that is both.
+   */
+  public static void checkModules(List<String> targets, List<String> modulesToSave) {
+    for (String module : targets) {
       if (!ALL_LINEAR.contains(module)) {
         throw new IllegalArgumentException(
             "target module '" + module + "' is not a Qwen3 projection; choose from " + ALL_LINEAR);
       }
     }
-    modulesToSave = modulesToSave == null ? List.of() : modulesToSave.stream().distinct().sorted().toList();
     for (String module : modulesToSave) {
       if (!SAVABLE.contains(module)) {
         throw new IllegalArgumentException(
             "module to save '" + module + "' cannot be trained in full; choose from " + SAVABLE);
       }
-      if (targetModules.contains(module)) {
+      if (targets.contains(module)) {
         throw new IllegalArgumentException("'" + module + "' is both a LoRA target and trained in full"
             + " (modules_to_save); leave it out of one of them");
       }
     }
-    if (targetModules.isEmpty() && modulesToSave.isEmpty()) {
-      throw new IllegalArgumentException("an adapter must target at least one projection or train a module in full");
-    }
+  }
+
+  /** The targets when none are given: every projection not trained in full (none left is a full fine-tune). */
+  public static List<String> defaultTargets(List<String> modulesToSave) {
+    return ALL_LINEAR.stream().filter(target -> !modulesToSave.contains(target)).toList();
   }
 
   /** An adapter without fully trained modules. */

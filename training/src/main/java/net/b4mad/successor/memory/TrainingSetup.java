@@ -23,23 +23,7 @@ public record TrainingSetup(
     if (rank < 1) {
       throw new IllegalArgumentException("the LoRA rank must be at least 1, got " + rank);
     }
-    for (String module : targetModules) {
-      if (!LoraConfig.ALL_LINEAR.contains(module)) {
-        throw new IllegalArgumentException(
-            "target module '" + module + "' is not a Qwen3 projection; choose from " + LoraConfig.ALL_LINEAR);
-      }
-    }
-    for (String module : modulesToSave) {
-      if (!LoraConfig.SAVABLE.contains(module)) {
-        throw new IllegalArgumentException(
-            "module to train in full '" + module + "' is not one of " + LoraConfig.SAVABLE);
-      }
-    }
-    for (String module : targetModules) {
-      if (modulesToSave.contains(module)) {
-        throw new IllegalArgumentException("'" + module + "' is both a LoRA target and trained in full");
-      }
-    }
+    LoraConfig.checkModules(targetModules, modulesToSave);
     if (batchSize < 1 || sequenceLength < 1) {
       throw new IllegalArgumentException(
           "batch size and sequence length must be positive, got " + batchSize + " and " + sequenceLength);

@@ -103,25 +103,12 @@ public record TrainingConfig(
     require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
     rslora = rslora != null && rslora;
     modulesToSave = modulesToSave == null ? List.of() : List.copyOf(modulesToSave);
+    targets = targets == null || targets.isEmpty() ? LoraConfig.defaultTargets(modulesToSave) : List.copyOf(targets);
+    LoraConfig.checkModules(targets, modulesToSave);
     for (String module : modulesToSave) {
-      require(LoraConfig.SAVABLE.contains(module),
-          "modules_to_save: '" + module + "' cannot be trained in full; choose from " + LoraConfig.SAVABLE);
       require(!qlora || !LoraConfig.ALL_LINEAR.contains(module),
           "modules_to_save: '" + module + "' cannot be trained in full under QLoRA, which quantises the projections"
               + " to NF4; train it with LoRA, or turn qlora off");
-    }
-    if (targets == null || targets.isEmpty()) {
-      // The default is LoRA on every projection not trained in full: with all of them saved, a full fine-tune.
-      List<String> saved = modulesToSave;
-      targets = LoraConfig.ALL_LINEAR.stream().filter(target -> !saved.contains(target)).toList();
-    } else {
-      targets = List.copyOf(targets);
-    }
-    for (String target : targets) {
-      require(LoraConfig.ALL_LINEAR.contains(target),
-          "target '" + target + "' is not a Qwen3 projection; choose from " + LoraConfig.ALL_LINEAR);
-      require(!modulesToSave.contains(target), "'" + target + "' is both a target and in modules_to_save;"
-          + " leave it out of one of them");
     }
     lr = lr == null ? (method.equals("dpo") ? 5e-6 : 2e-4) : lr;
     require(lr > 0 && lr < 1, "lr must be in (0, 1), got " + lr);
